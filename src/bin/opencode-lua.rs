@@ -1,0 +1,170 @@
+//! `opencode-lua`: runs Lua programs with the `opencode` module built in.
+//!
+//! It behaves like the stock `lua` interpreter for a script file (the `arg`
+//! table, a traceback and a non-zero exit on an uncaught error), runs the
+//! scripts bundled into it by name, and offers ComputerCraft's `set` program
+//! for the `.settings` file the scripts read.
+
+use std::process::ExitCode;
+
+use mlua::{Lua, LuaOptions, MultiValue, StdLib, Table, Value};
+
+const USAGE: &str = "\
+usage: opencode-lua SCRIPT.lua [ARGS...]   run a Lua script; require(\"opencode\") is built in
+       opencode-lua NAME [ARGS...]         run a bundled script (see --list), e.g. ai-helloworld
+       opencode-lua set [NAME [VALUE]]     show or change a setting in ./.settings (as ComputerCraft's set)
+       opencode-lua get NAME               print one setting
+       opencode-lua --list                 name the bundled scripts
+       opencode-lua --help | --version
+
+environment: OPENCODE_SERVER_URL, OPENCODE_SERVER_USERNAME, OPENCODE_SERVER_PASSWORD
+settings:    opencc.url, opencc.password, opencc.session_id (read by ai-helloworld)";
+
+// Runs a chunk under xpcall so an uncaught error carries a traceback, like `lua`.
+const RUNNER: &str = r#"
+local chunk, n, args = ...
+local unpack = table.unpack or unpack
+local ok, err = xpcall(function() return chunk(unpack(args, 1, n)) end, function(e)
+  local mt = getmetatable(e)
+  if type(e) ~= "string" and not (mt and mt.__tostring) then
+    e = "(error object is a " .. type(e) .. " value)"
+  end
+  -- Keep the script's frames; drop this runner's own.
+  return (debug.traceback(tostring(e), 2):gsub("\n%s*%(%.%.%.tail calls%.%.%.%).*$", ""))
+end)
+if not ok then return err end
+"#;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let program = args.first().cloned().unwrap_or_else(|| "opencode-lua".into());
+    let Some(first) = args.get(1) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[2..];
+    let result = match first.as_str() {
+        "-h" | "--help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        "-v" | "--version" => {
+            println!("opencode-lua {} ({})", env!("CARGO_PKG_VERSION"), mlua_version());
+            return ExitCode::SUCCESS;
+        }
+        "--list" => {
+            for (name, _) in opencode::BUNDLED_SCRIPTS {
+                println!("{name}");
+            }
+            return ExitCode::SUCCESS;
+        }
+        "set" | "get" => settings_program(first, rest),
+        name => match opencode::BUNDLED_SCRIPTS.iter().find(|(bundled, _)| *bundled == name) {
+            Some((name, source)) => run_script(&program, name, &format!("={name}"), source.as_bytes(), rest),
+            None if name.starts_with('-') => {
+                eprintln!("opencode-lua: unknown option {name}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            None => match std::fs::read(name) {
+                Ok(source) => run_script(&program, name, &format!("@{name}"), &source, rest),
+                Err(e) => Err(format!("cannot open {name}: {e}")),
+            },
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("opencode-lua: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn mlua_version() -> String {
+    new_lua()
+        .and_then(|lua| lua.globals().get::<String>("_VERSION"))
+        .unwrap_or_else(|_| "Lua".into())
+}
+
+/// A Lua state with every standard library (as the stock interpreter has,
+/// `debug` included) and the opencode module preloaded.
+fn new_lua() -> mlua::Result<Lua> {
+    // SAFETY: the `debug` library is what makes this "unsafe" in mlua's terms;
+    // the stock interpreter offers it to scripts, and so do we.
+    let lua = unsafe { Lua::unsafe_new_with(StdLib::ALL, LuaOptions::default()) };
+    opencode::register(&lua)?;
+    // ComputerCraft programs read their settings through a `settings` global.
+    let module: Table = lua.load("return require('opencode')").eval()?;
+    lua.globals().set("settings", module.get::<Value>("settings")?)?;
+    Ok(lua)
+}
+
+fn run_script(program: &str, script: &str, chunk_name: &str, source: &[u8], args: &[String]) -> Result<ExitCode, String> {
+    let lua = new_lua().map_err(|e| e.to_string())?;
+    let arg = lua.create_table().map_err(|e| e.to_string())?;
+    let fill = || -> mlua::Result<()> {
+        arg.raw_set(-1, program)?;
+        arg.raw_set(0, script)?;
+        for (i, value) in args.iter().enumerate() {
+            arg.raw_set(i + 1, value.as_str())?;
+        }
+        lua.globals().set("arg", &arg)
+    };
+    fill().map_err(|e| e.to_string())?;
+    let source = source.strip_prefix(b"#!").map_or(source, |_| {
+        // A shebang line is skipped, as `lua` does; keep the newline so line numbers stay right.
+        let end = source.iter().position(|&b| b == b'\n').unwrap_or(source.len());
+        &source[end..]
+    });
+    let chunk = lua
+        .load(source)
+        .set_name(chunk_name)
+        .into_function()
+        .map_err(|e| syntax_error(&e))?;
+    let runner = lua.load(RUNNER).set_name("=opencode-lua").into_function().map_err(|e| e.to_string())?;
+    let values: Vec<Value> = args
+        .iter()
+        .map(|a| lua.create_string(a).map(Value::String))
+        .collect::<mlua::Result<_>>()
+        .map_err(|e| e.to_string())?;
+    let packed = lua.create_sequence_from(values).map_err(|e| e.to_string())?;
+    let outcome: MultiValue = runner.call((chunk, args.len(), packed)).map_err(|e| e.to_string())?;
+    match outcome.into_iter().next() {
+        Some(Value::String(traceback)) => {
+            eprintln!("opencode-lua: {}", traceback.to_string_lossy());
+            Ok(ExitCode::FAILURE)
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn syntax_error(error: &mlua::Error) -> String {
+    match error {
+        mlua::Error::SyntaxError { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `set` and `get`, run by the same Lua code the module's settings store is made of.
+fn settings_program(which: &str, args: &[String]) -> Result<ExitCode, String> {
+    let lua = new_lua().map_err(|e| e.to_string())?;
+    let run = || -> mlua::Result<bool> {
+        let settings_module: Table = lua.load(opencode::SETTINGS_SOURCE).set_name("=settings").call(())?;
+        let store: Value = lua.globals().get("settings")?;
+        let program: mlua::Function = settings_module.get(if which == "set" { "run_set_program" } else { "run_get_program" })?;
+        let write = lua.create_function(|_, line: mlua::LuaString| {
+            println!("{}", line.to_string_lossy());
+            Ok(())
+        })?;
+        let (ok, message): (bool, Option<String>) = program.call((store, lua.create_sequence_from(args.iter().map(String::as_str))?, write))?;
+        if let Some(message) = message.filter(|_| !ok) {
+            eprintln!("opencode-lua {which}: {message}");
+        }
+        Ok(ok)
+    };
+    match run() {
+        Ok(true) => Ok(ExitCode::SUCCESS),
+        Ok(false) => Ok(ExitCode::FAILURE),
+        Err(e) => Err(e.to_string()),
+    }
+}

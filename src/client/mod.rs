@@ -1,0 +1,395 @@
+//! A blocking client for the HTTP API of `opencode serve`, with no Lua in it.
+//!
+//! One [`Client`] keeps its connections alive across calls. Calls that only
+//! read or change bookkeeping are bounded by [`Config::timeout`]; the wait for
+//! the AI's reply to a message is not, unless [`Config::send_timeout`] is set,
+//! because a reply that takes minutes is normal and the server sends nothing
+//! until it is complete.
+
+mod error;
+mod wire;
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::blocking::Response;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use error::{Error, ErrorKind};
+pub use wire::{Health, MessageInfo, ModelRef, NewSession, Part, Prompt, Reply, SendOptions, Session};
+
+use wire::{server_message, MessageBody};
+
+/// Where the server is and how to talk to it.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// Base URL, such as `http://127.0.0.1:4096`.
+    pub url: String,
+    pub username: String,
+    /// The Basic auth header is sent only when a password is set.
+    pub password: Option<String>,
+    /// Sent as `x-opencode-directory`: the project directory the server works in.
+    pub directory: Option<String>,
+    /// Bounds connecting and every call except the wait for a message's reply.
+    pub timeout: Duration,
+    /// Bounds the wait for a message's reply; `None` waits as long as the AI takes.
+    pub send_timeout: Option<Duration>,
+}
+
+pub const DEFAULT_URL: &str = "http://127.0.0.1:4096";
+pub const DEFAULT_USERNAME: &str = "opencode";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Config {
+    /// The defaults opencode itself uses, taken from `OPENCODE_SERVER_URL`,
+    /// `OPENCODE_SERVER_USERNAME` and `OPENCODE_SERVER_PASSWORD` when set.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        Config {
+            url: var("OPENCODE_SERVER_URL").unwrap_or_else(|| DEFAULT_URL.to_owned()),
+            username: var("OPENCODE_SERVER_USERNAME").unwrap_or_else(|| DEFAULT_USERNAME.to_owned()),
+            password: var("OPENCODE_SERVER_PASSWORD"),
+            directory: None,
+            timeout: DEFAULT_TIMEOUT,
+            send_timeout: None,
+        }
+    }
+
+    /// The environment's defaults, with another URL.
+    pub fn with_url(url: impl Into<String>) -> Self {
+        Config {
+            url: url.into(),
+            ..Config::from_env()
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("directory", &self.directory)
+            .field("timeout", &self.timeout)
+            .field("send_timeout", &self.send_timeout)
+            .finish()
+    }
+}
+
+/// A connection to one opencode server.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::blocking::Client,
+    base: Url,
+    /// `base` as people read it: no credentials, no trailing slash.
+    display_url: String,
+    timeout: Duration,
+    send_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("url", &self.display_url).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a client without talking to the server. Fails only on a
+    /// configuration that cannot work (an unparsable URL, a header that cannot be sent).
+    pub fn new(config: Config) -> Result<Client, Error> {
+        let invalid = |message: String| Error::new(ErrorKind::Config, None, message);
+        let mut base = Url::parse(config.url.trim())
+            .map_err(|e| invalid(format!("invalid url {:?}: {e}", redact_url(&config.url))))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(invalid(format!("invalid url {:?}: scheme must be http or https", redact_url(&config.url))));
+        }
+        // Credentials in the URL would be sent by the HTTP layer and printed in
+        // errors; take them out and send them as configured credentials instead.
+        let mut username = config.username.clone();
+        let mut password = config.password.clone();
+        if !base.username().is_empty() {
+            username = base.username().to_owned();
+        }
+        if let Some(url_password) = base.password() {
+            password = Some(url_password.to_owned());
+        }
+        let _ = base.set_username("");
+        let _ = base.set_password(None);
+        base.set_query(None);
+        base.set_fragment(None);
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let display_url = base.as_str().trim_end_matches('/').to_owned();
+
+        let mut headers = HeaderMap::new();
+        if let Some(password) = &password {
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+            let mut value = HeaderValue::from_str(&format!("Basic {token}"))
+                .map_err(|_| invalid("the username or password cannot be sent in an HTTP header".into()))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        if let Some(directory) = &config.directory {
+            let value = HeaderValue::from_str(&encode_directory(directory))
+                .map_err(|_| invalid(format!("directory {directory:?} cannot be sent in an HTTP header")))?;
+            headers.insert("x-opencode-directory", value);
+        }
+
+        crate::tls::install_crypto_provider();
+        let http = reqwest::blocking::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(config.timeout)
+            // Each call sets its own bound: see `timeout` and `send_timeout`.
+            .timeout(None::<Duration>)
+            .user_agent(concat!("opencode-lua/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| invalid(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Client {
+            http,
+            base,
+            display_url,
+            timeout: config.timeout,
+            send_timeout: config.send_timeout,
+        })
+    }
+
+    /// Builds a client and checks that the server answers `GET /global/health`,
+    /// so a wrong URL or password fails here rather than at the first real call.
+    pub fn connect(config: Config) -> Result<Client, Error> {
+        let client = Client::new(config)?;
+        client.health()?;
+        Ok(client)
+    }
+
+    /// The server's base URL, without credentials.
+    pub fn url(&self) -> &str {
+        &self.display_url
+    }
+
+    pub fn health(&self) -> Result<Health, Error> {
+        self.call(Method::GET, "global/health", None, Some(self.timeout))
+    }
+
+    /// Every session of the server's current project.
+    pub fn sessions(&self) -> Result<Vec<Session>, Error> {
+        self.call(Method::GET, "session", None, Some(self.timeout))
+    }
+
+    pub fn session(&self, id: &str) -> Result<Session, Error> {
+        self.call(Method::GET, &format!("session/{}", encode_segment(id)), None, Some(self.timeout))
+    }
+
+    pub fn new_session(&self, request: &NewSession) -> Result<Session, Error> {
+        let body = serde_json::to_value(request).map_err(|e| self.decode_error("encode the session", &e))?;
+        self.call(Method::POST, "session", Some(&body), Some(self.timeout))
+    }
+
+    /// Sends a message and waits for the AI's whole reply. Never retried: a
+    /// retry would make the AI do the work twice.
+    pub fn send(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<Reply, Error> {
+        let body = serde_json::to_value(MessageBody::new(prompt, options))
+            .map_err(|e| self.decode_error("encode the message", &e))?;
+        let path = format!("session/{}/message", encode_segment(session_id));
+        let reply: Reply = self.call(Method::POST, &path, Some(&body), self.send_timeout)?;
+        reply.into_result()
+    }
+
+    pub fn delete(&self, session_id: &str) -> Result<bool, Error> {
+        self.call(Method::DELETE, &format!("session/{}", encode_segment(session_id)), None, Some(self.timeout))
+    }
+
+    /// Stops the generation running in a session; a `send` waiting on it then
+    /// fails with [`ErrorKind::Aborted`].
+    pub fn abort(&self, session_id: &str) -> Result<bool, Error> {
+        let path = format!("session/{}/abort", encode_segment(session_id));
+        self.call(Method::POST, &path, None, Some(self.timeout))
+    }
+
+    /// One request and its JSON answer, with every failure mapped to an [`Error`].
+    fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&Value>, timeout: Option<Duration>) -> Result<T, Error> {
+        let (status, bytes) = self.request(method, path, body, timeout)?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            let snippet = server_message(&bytes).unwrap_or_else(|| "an empty body".into());
+            Error::new(
+                ErrorKind::Decode,
+                Some(status.as_u16()),
+                format!("opencode server at {} sent an unexpected answer to {path}: {e} (got: {snippet})", self.display_url),
+            )
+        })
+    }
+
+    fn request(&self, method: Method, path: &str, body: Option<&Value>, timeout: Option<Duration>) -> Result<(StatusCode, Vec<u8>), Error> {
+        let url = self.base.join(path).map_err(|e| Error::new(ErrorKind::Config, None, format!("invalid path {path:?}: {e}")))?;
+        let what = format!("{method} /{path}");
+        let mut request = self.http.request(method, url);
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(body) = body {
+            let bytes = serde_json::to_vec(body).map_err(|e| self.decode_error("encode the request", &e))?;
+            request = request.header(CONTENT_TYPE, "application/json").body(bytes);
+        }
+        let response = request.send().map_err(|e| self.transport_error(&what, &e, timeout))?;
+        let status = response.status();
+        let bytes = read_body(response).map_err(|e| self.transport_error(&what, &e, timeout))?;
+        if status.is_success() {
+            return Ok((status, bytes));
+        }
+        Err(self.status_error(&what, status, &bytes))
+    }
+
+    fn status_error(&self, what: &str, status: StatusCode, body: &[u8]) -> Error {
+        let url = &self.display_url;
+        let code = status.as_u16();
+        let said = server_message(body).map(|text| format!(": {text}")).unwrap_or_default();
+        let (kind, message) = match code {
+            401 | 403 => (
+                ErrorKind::Auth,
+                format!(
+                    "opencode server at {url} rejected the credentials (HTTP {code}){said} - check the password (OPENCODE_SERVER_PASSWORD) and username"
+                ),
+            ),
+            404 => (ErrorKind::NotFound, format!("opencode server at {url}: not found (HTTP 404) for {what}{said}")),
+            _ => (ErrorKind::Http, format!("opencode server at {url} answered HTTP {code} to {what}{said}")),
+        };
+        Error::new(kind, Some(code), message)
+    }
+
+    fn transport_error(&self, what: &str, error: &reqwest::Error, timeout: Option<Duration>) -> Error {
+        let url = &self.display_url;
+        let cause = root_cause(error);
+        if error.is_timeout() {
+            let within = timeout.map(|t| format!(" within {}", format_duration(t))).unwrap_or_default();
+            let message = if error.is_connect() {
+                format!("could not connect to opencode server at {url}{within} ({cause})")
+            } else {
+                format!("opencode server at {url} did not answer {what}{within}")
+            };
+            return Error::new(ErrorKind::Timeout, None, message);
+        }
+        let message = if error.is_connect() {
+            format!("could not connect to opencode server at {url} ({cause}) - is `opencode serve` running?")
+        } else {
+            format!("the connection to opencode server at {url} failed during {what} ({cause})")
+        };
+        Error::new(ErrorKind::Connect, None, message)
+    }
+
+    fn decode_error(&self, what: &str, error: &serde_json::Error) -> Error {
+        Error::new(ErrorKind::Decode, None, format!("could not {what}: {error}"))
+    }
+}
+
+fn read_body(response: Response) -> Result<Vec<u8>, reqwest::Error> {
+    response.bytes().map(|bytes| bytes.to_vec())
+}
+
+/// The innermost cause of an error, which is the one that names what happened
+/// ("Connection refused (os error 111)") rather than the layer it passed through.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+fn format_duration(duration: Duration) -> String {
+    let secs = duration.as_secs_f64();
+    if secs >= 1.0 && secs.fract() == 0.0 {
+        format!("{secs:.0}s")
+    } else {
+        format!("{secs}s")
+    }
+}
+
+/// A session id goes into the URL path: escape everything but the characters
+/// ids are made of, so an odd id cannot reach another endpoint.
+fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// opencode reads the directory header percent-decoded, which lets paths with
+/// non-ASCII characters travel in a header.
+fn encode_directory(directory: &str) -> String {
+    let mut out = String::with_capacity(directory.len());
+    for byte in directory.bytes() {
+        if byte.is_ascii_graphic() && byte != b'%' {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A URL as it may be shown: with any password replaced.
+fn redact_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => match url.rfind('@') {
+            Some(at) => format!("***{}", &url[at..]),
+            None => url.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_escaped() {
+        assert_eq!(encode_segment("ses_ABC-1.2~"), "ses_ABC-1.2~");
+        assert_eq!(encode_segment("../global/health"), "..%2Fglobal%2Fhealth");
+        assert_eq!(encode_segment("a b?"), "a%20b%3F");
+    }
+
+    #[test]
+    fn directory_header_is_percent_encoded_outside_visible_ascii() {
+        assert_eq!(encode_directory("/home/me/project"), "/home/me/project");
+        assert_eq!(encode_directory("/tmp/ü x"), "/tmp/%C3%BC%20x");
+    }
+
+    #[test]
+    fn url_credentials_are_moved_out_of_the_url() {
+        let client = Client::new(Config::with_url("http://me:secret@127.0.0.1:9/base/")).unwrap();
+        assert_eq!(client.url(), "http://127.0.0.1:9/base");
+        assert!(!format!("{client:?}").contains("secret"));
+    }
+
+    #[test]
+    fn invalid_url_is_a_config_error_without_the_password() {
+        let err = Client::new(Config::with_url("ftp://u:hunter2@x")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let err = Client::new(Config::with_url("not a url")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn config_debug_hides_the_password() {
+        let mut config = Config::with_url("http://127.0.0.1:1");
+        config.password = Some("hunter2".into());
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

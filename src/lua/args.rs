@@ -1,0 +1,187 @@
+//! Checking what a Lua caller passed.
+//!
+//! A caller's mistake is reported as an [`ArgError`] (position and detail);
+//! the Lua prelude turns it into the familiar
+//! `bad argument #2 to 'send' (string expected, got nil)` raised at the
+//! caller's line.
+
+use std::time::Duration;
+
+use mlua::{MultiValue, Table, Value};
+
+use super::convert::lua_type_name;
+
+/// A mistake in the argument at `position` (1-based, counting every Lua argument).
+#[derive(Debug)]
+pub(crate) struct ArgError {
+    pub position: usize,
+    pub detail: String,
+}
+
+pub(crate) type ArgResult<T> = Result<T, ArgError>;
+
+/// The arguments of one call, read by position.
+pub(crate) struct Args {
+    values: Vec<Value>,
+}
+
+impl Args {
+    pub(crate) fn new(values: MultiValue) -> Self {
+        Args {
+            values: values.into_vec(),
+        }
+    }
+
+    pub(crate) fn get(&self, position: usize) -> &Value {
+        self.values.get(position - 1).unwrap_or(&Value::Nil)
+    }
+
+    /// The type name as stock Lua prints it, with "no value" past the last argument.
+    fn got(&self, position: usize) -> &'static str {
+        if position > self.values.len() {
+            "no value"
+        } else {
+            lua_type_name(self.get(position))
+        }
+    }
+
+    pub(crate) fn error(&self, position: usize, detail: impl Into<String>) -> ArgError {
+        ArgError {
+            position,
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn expected(&self, position: usize, what: &str) -> ArgError {
+        self.error(position, format!("{what} expected, got {}", self.got(position)))
+    }
+
+    pub(crate) fn string(&self, position: usize) -> ArgResult<String> {
+        match self.get(position) {
+            Value::String(s) => s.to_str().map(|s| s.to_owned()).map_err(|_| self.error(position, "string is not valid UTF-8")),
+            _ => Err(self.expected(position, "string")),
+        }
+    }
+
+    pub(crate) fn opt_table(&self, position: usize) -> ArgResult<Option<Table>> {
+        match self.get(position) {
+            Value::Nil => Ok(None),
+            Value::Table(t) => Ok(Some(t.clone())),
+            _ => Err(self.expected(position, "table or nil")),
+        }
+    }
+
+    /// A session id, or a session table (as `new_session` returns) in its place.
+    pub(crate) fn session_id(&self, position: usize) -> ArgResult<String> {
+        match self.get(position) {
+            Value::String(s) => match s.to_str() {
+                Ok(id) if !id.is_empty() => Ok(id.to_owned()),
+                _ => Err(self.error(position, "session id is empty")),
+            },
+            Value::Table(t) => match t.get::<Value>("id") {
+                Ok(Value::String(s)) if !s.as_bytes().is_empty() => Ok(s.to_str().map(|s| s.to_owned()).unwrap_or_default()),
+                _ => Err(self.error(position, "session table has no string 'id'")),
+            },
+            _ => Err(self.expected(position, "session id (string or session table)")),
+        }
+    }
+}
+
+/// The fields of an option table, each read once, with unknown keys refused
+/// so that a typo (`pasword = ...`) is reported instead of silently ignored.
+pub(crate) struct Options<'a> {
+    table: Option<Table>,
+    position: usize,
+    known: &'a [&'a str],
+}
+
+impl<'a> Options<'a> {
+    pub(crate) fn new(table: Option<Table>, position: usize, known: &'a [&'a str]) -> ArgResult<Self> {
+        let options = Options { table, position, known };
+        options.check_keys()?;
+        Ok(options)
+    }
+
+    fn check_keys(&self) -> ArgResult<()> {
+        let Some(table) = &self.table else { return Ok(()) };
+        for pair in table.pairs::<Value, Value>() {
+            let (key, _) = pair.map_err(|e| self.error(e.to_string()))?;
+            match &key {
+                Value::String(name) if self.known.iter().any(|k| name.as_bytes() == k.as_bytes()) => {}
+                Value::String(name) => {
+                    return Err(self.error(format!(
+                        "unknown option '{}' (known: {})",
+                        name.to_string_lossy(),
+                        self.known.join(", ")
+                    )))
+                }
+                other => return Err(self.error(format!("option names are strings, got a {} key", lua_type_name(other)))),
+            }
+        }
+        Ok(())
+    }
+
+    fn error(&self, detail: String) -> ArgError {
+        ArgError {
+            position: self.position,
+            detail,
+        }
+    }
+
+    pub(crate) fn value(&self, name: &str) -> Value {
+        debug_assert!(self.known.contains(&name), "option {name} not declared");
+        match &self.table {
+            Some(table) => table.raw_get(name).unwrap_or(Value::Nil),
+            None => Value::Nil,
+        }
+    }
+
+    fn type_error(&self, name: &str, expected: &str, got: &Value) -> ArgError {
+        self.error(format!("option '{name}': {expected} expected, got {}", lua_type_name(got)))
+    }
+
+    pub(crate) fn string(&self, name: &str) -> ArgResult<Option<String>> {
+        match self.value(name) {
+            Value::Nil => Ok(None),
+            Value::String(s) => s
+                .to_str()
+                .map(|s| Some(s.to_owned()))
+                .map_err(|_| self.error(format!("option '{name}': string is not valid UTF-8"))),
+            other => Err(self.type_error(name, "string", &other)),
+        }
+    }
+
+    pub(crate) fn boolean(&self, name: &str) -> ArgResult<Option<bool>> {
+        match self.value(name) {
+            Value::Nil => Ok(None),
+            Value::Boolean(b) => Ok(Some(b)),
+            other => Err(self.type_error(name, "boolean", &other)),
+        }
+    }
+
+    /// A duration in seconds (fractions allowed), positive and finite.
+    pub(crate) fn seconds(&self, name: &str) -> ArgResult<Option<Duration>> {
+        let seconds = match self.value(name) {
+            Value::Nil => return Ok(None),
+            Value::Integer(i) => i as f64,
+            Value::Number(n) => n,
+            other => return Err(self.type_error(name, "number of seconds", &other)),
+        };
+        if !(seconds.is_finite() && seconds > 0.0 && seconds < 1e9) {
+            return Err(self.error(format!("option '{name}': seconds must be a positive number, got {seconds}")));
+        }
+        Ok(Some(Duration::from_secs_f64(seconds)))
+    }
+
+    pub(crate) fn table(&self, name: &str) -> ArgResult<Option<Table>> {
+        match self.value(name) {
+            Value::Nil => Ok(None),
+            Value::Table(t) => Ok(Some(t)),
+            other => Err(self.type_error(name, "table", &other)),
+        }
+    }
+
+    pub(crate) fn named_error(&self, name: &str, detail: impl std::fmt::Display) -> ArgError {
+        self.error(format!("option '{name}': {detail}"))
+    }
+}

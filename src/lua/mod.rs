@@ -1,0 +1,341 @@
+//! The Lua binding: argument checking, Lua values <-> client types, and the
+//! `nil, err` convention. No HTTP here; every call goes to [`crate::client`].
+
+mod args;
+mod convert;
+
+use mlua::{Function, Lua, MultiValue, Table, UserData, UserDataFields, UserDataMethods, UserDataRef, Value};
+use serde_json::Value as Json;
+
+use crate::client::{self, Client, Config, ModelRef, NewSession, Prompt, SendOptions};
+use args::{ArgError, Args, Options};
+use convert::{json_to_lua, lua_to_json, object_to_lua};
+
+const PRELUDE: &str = include_str!("prelude.lua");
+
+/// The ComputerCraft-compatible settings store, in Lua (`lua/settings.lua`).
+pub const SETTINGS_SOURCE: &str = include_str!("../../lua/settings.lua");
+
+/// Scripts bundled with the module: (name, source). `opencode-lua NAME` runs them.
+pub const BUNDLED_SCRIPTS: &[(&str, &str)] = &[("ai-helloworld", include_str!("../../lua/ai-helloworld.lua"))];
+
+const LIBAIHELLOWORLD: &str = include_str!("../../lua/libaihelloworld.lua");
+
+const CLIENT_METHODS: &str = "opencode.client.methods";
+const ERROR_METATABLE: &str = "opencode.error";
+
+/// Builds the module table, as `require("opencode")` returns it.
+pub fn module(lua: &Lua) -> mlua::Result<Table> {
+    let core = lua.create_table()?;
+    core.set("null", Value::NULL)?;
+    core.set("connect", raw(lua, connect)?)?;
+    core.set("health", raw(lua, |lua, args| {
+        let health = client_arg(args, 1)?.health()?;
+        to_lua(lua, &health)
+    })?)?;
+    core.set("sessions", raw(lua, |lua, args| {
+        let sessions = client_arg(args, 1)?.sessions()?;
+        to_lua(lua, &sessions)
+    })?)?;
+    core.set("session", raw(lua, |lua, args| {
+        let client = client_arg(args, 1)?;
+        let session = client.session(&args.session_id(2)?)?;
+        to_lua(lua, &session)
+    })?)?;
+    core.set("new_session", raw(lua, new_session)?)?;
+    core.set("send", raw(lua, send)?)?;
+    core.set("delete", raw(lua, |_, args| {
+        let client = client_arg(args, 1)?;
+        Ok(Value::Boolean(client.delete(&args.session_id(2)?)?))
+    })?)?;
+    core.set("abort", raw(lua, |_, args| {
+        let client = client_arg(args, 1)?;
+        Ok(Value::Boolean(client.abort(&args.session_id(2)?)?))
+    })?)?;
+    core.set("url", raw(lua, |lua, args| Ok(Value::String(lua.create_string(client_arg(args, 1)?.url())?)))?)?;
+    core.set(
+        "set_client_methods",
+        lua.create_function(|lua, methods: Table| lua.set_named_registry_value(CLIENT_METHODS, methods))?,
+    )?;
+    error_metatable(lua)?;
+
+    let prelude = lua.load(PRELUDE).set_name("=opencode").into_function()?;
+    prelude.call((core, format!("opencode {}", env!("CARGO_PKG_VERSION")), SETTINGS_SOURCE))
+}
+
+/// Makes `require("opencode")` (and the `libaihelloworld` shim) available in a
+/// Lua state that a Rust program hosts, without any file on disk.
+pub fn register(lua: &Lua) -> mlua::Result<()> {
+    lua.preload_module("opencode", lua.create_function(|lua, ()| module(lua))?)?;
+    let shim = lua.load(LIBAIHELLOWORLD).set_name("=libaihelloworld").into_function()?;
+    lua.preload_module("libaihelloworld", shim)
+}
+
+/// Why a raw call did not produce a value.
+enum Failure {
+    /// The caller's mistake: raised as a Lua error by the prelude.
+    Arg(ArgError),
+    /// The network, the server or the AI: returned as `nil, err`.
+    Call(client::Error),
+    /// Lua itself failed (out of memory): raised as is.
+    Lua(mlua::Error),
+}
+
+impl From<ArgError> for Failure {
+    fn from(e: ArgError) -> Self {
+        Failure::Arg(e)
+    }
+}
+
+impl From<client::Error> for Failure {
+    fn from(e: client::Error) -> Self {
+        Failure::Call(e)
+    }
+}
+
+impl From<mlua::Error> for Failure {
+    fn from(e: mlua::Error) -> Self {
+        Failure::Lua(e)
+    }
+}
+
+type Raw = Result<Value, Failure>;
+
+/// Wraps a raw function in the return convention the prelude expects.
+fn raw<F>(lua: &Lua, f: F) -> mlua::Result<Function>
+where
+    F: Fn(&Lua, &Args) -> Raw + 'static,
+{
+    lua.create_function(move |lua, values: MultiValue| {
+        let args = Args::new(values);
+        let mut out = MultiValue::new();
+        match f(lua, &args) {
+            Ok(value) => out.push_back(value),
+            Err(Failure::Call(err)) => {
+                out.push_back(Value::Nil);
+                out.push_back(Value::Table(error_to_lua(lua, &err)?));
+            }
+            Err(Failure::Arg(arg)) => {
+                out.push_back(Value::Nil);
+                out.push_back(Value::Nil);
+                out.push_back(Value::Integer(arg.position as mlua::Integer));
+                out.push_back(Value::String(lua.create_string(&arg.detail)?));
+            }
+            Err(Failure::Lua(err)) => return Err(err),
+        }
+        Ok(out)
+    })
+}
+
+/// The Rust half of a client object; its metatable's `__index` is the
+/// prelude's method table.
+struct LuaClient {
+    client: Client,
+}
+
+impl std::ops::Deref for LuaClient {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl UserData for LuaClient {
+    fn add_fields<F: UserDataFields<Self>>(fields: &mut F) {
+        fields.add_meta_field_with("__index", |lua| lua.named_registry_value::<Table>(CLIENT_METHODS));
+        fields.add_meta_field("__name", "opencode.client");
+    }
+
+    fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
+        methods.add_meta_method("__tostring", |_, this, ()| Ok(format!("opencode.client: {}", this.client.url())));
+    }
+}
+
+fn client_arg(args: &Args, position: usize) -> Result<UserDataRef<LuaClient>, ArgError> {
+    match args.get(position) {
+        Value::UserData(ud) => ud.borrow::<LuaClient>().map_err(|_| args.expected(position, "opencode client")),
+        _ => Err(args.expected(position, "opencode client")),
+    }
+}
+
+fn to_lua<T: serde::Serialize>(lua: &Lua, value: &T) -> Raw {
+    let json = serde_json::to_value(value).map_err(|e| mlua::Error::external(e))?;
+    Ok(json_to_lua(lua, &json)?)
+}
+
+fn error_metatable(lua: &Lua) -> mlua::Result<Table> {
+    if let Ok(table) = lua.named_registry_value::<Table>(ERROR_METATABLE) {
+        return Ok(table);
+    }
+    let table = lua.create_table()?;
+    table.set("__name", ERROR_METATABLE)?;
+    table.set(
+        "__tostring",
+        lua.create_function(|_, err: Table| err.raw_get::<mlua::LuaString>("message"))?,
+    )?;
+    lua.set_named_registry_value(ERROR_METATABLE, &table)?;
+    Ok(table)
+}
+
+/// `{ kind = ..., status = ..., message = ... }`, printable with tostring().
+fn error_to_lua(lua: &Lua, err: &client::Error) -> mlua::Result<Table> {
+    let table = lua.create_table_with_capacity(0, 4)?;
+    table.raw_set("kind", err.kind().as_str())?;
+    if let Some(status) = err.status() {
+        table.raw_set("status", status)?;
+    }
+    table.raw_set("message", err.message())?;
+    if let Some(reply) = err.reply() {
+        table.raw_set("reply", reply_to_lua(lua, reply)?)?;
+    }
+    table.set_metatable(Some(error_metatable(lua)?))?;
+    Ok(table)
+}
+
+fn connect(lua: &Lua, args: &Args) -> Raw {
+    let mut config = Config::from_env();
+    match args.get(1) {
+        Value::Nil => {}
+        Value::String(_) => config.url = args.string(1)?,
+        Value::Table(table) => {
+            let options = Options::new(
+                Some(table.clone()),
+                1,
+                &["url", "username", "password", "directory", "timeout", "send_timeout"],
+            )?;
+            if let Some(url) = options.string("url")? {
+                config.url = url;
+            }
+            if let Some(username) = options.string("username")? {
+                config.username = username;
+            }
+            if let Some(password) = options.string("password")? {
+                config.password = Some(password);
+            }
+            config.directory = options.string("directory")?;
+            if let Some(timeout) = options.seconds("timeout")? {
+                config.timeout = timeout;
+            }
+            config.send_timeout = options.seconds("send_timeout")?;
+        }
+        _ => return Err(args.expected(1, "url string or option table").into()),
+    }
+    let client = Client::new(config).map_err(|e| args.error(1, e.to_string()))?;
+    client.health()?;
+    Ok(Value::UserData(lua.create_userdata(LuaClient { client })?))
+}
+
+fn new_session(lua: &Lua, args: &Args) -> Raw {
+    let client = client_arg(args, 1)?;
+    let mut request = NewSession::new();
+    match args.get(2) {
+        Value::String(_) => request.title = Some(args.string(2)?),
+        _ => {
+            let options = Options::new(args.opt_table(2)?, 2, &["title", "parentID", "permission"])?;
+            request.title = options.string("title")?;
+            request.parent_id = match options.value("parentID") {
+                Value::Nil => None,
+                Value::String(_) => options.string("parentID")?,
+                Value::Table(t) => Some(t.get::<String>("id").map_err(|_| options.named_error("parentID", "session table has no string 'id'"))?),
+                other => return Err(options.named_error("parentID", format!("session id expected, got {}", convert::lua_type_name(&other))).into()),
+            };
+            if let Some(rules) = options.table("permission")? {
+                request.permission = Some(permission_rules(lua, &rules).map_err(|detail| options.named_error("permission", detail))?);
+            }
+        }
+    }
+    let session = client.new_session(&request)?;
+    to_lua(lua, &session)
+}
+
+/// Permission rules as the server wants them (`[{permission, pattern, action}]`),
+/// from that list or from opencode.json's shorthand: `{ bash = "ask" }` or
+/// `{ bash = { ["git *"] = "allow", ["*"] = "ask" } }`.
+fn permission_rules(lua: &Lua, rules: &Table) -> Result<Json, String> {
+    let json = lua_to_json(lua, &Value::Table(rules.clone())).map_err(|e| e.0)?;
+    match json {
+        Json::Array(_) => Ok(json),
+        Json::Object(map) => {
+            let mut list = Vec::new();
+            for (permission, action) in map {
+                match action {
+                    Json::String(action) => list.push(rule(&permission, "*", &action)),
+                    Json::Object(patterns) => {
+                        for (pattern, action) in patterns {
+                            let Json::String(action) = action else {
+                                return Err(format!("action for {permission} {pattern:?} must be a string"));
+                            };
+                            list.push(rule(&permission, &pattern, &action));
+                        }
+                    }
+                    _ => return Err(format!("rule for {permission} must be an action string or a table of patterns")),
+                }
+            }
+            Ok(Json::Array(list))
+        }
+        _ => Err("a list of rules or a table of actions expected".into()),
+    }
+}
+
+fn rule(permission: &str, pattern: &str, action: &str) -> Json {
+    serde_json::json!({ "permission": permission, "pattern": pattern, "action": action })
+}
+
+fn send(lua: &Lua, args: &Args) -> Raw {
+    let client = client_arg(args, 1)?;
+    let session_id = args.session_id(2)?;
+    let prompt = match args.get(3) {
+        Value::String(_) => Prompt::Text(args.string(3)?),
+        Value::Table(table) => {
+            let json = lua_to_json(lua, &Value::Table(table.clone())).map_err(|e| args.error(3, e.0))?;
+            match json {
+                Json::Array(parts) if !parts.is_empty() => Prompt::Parts(parts),
+                part @ Json::Object(_) if part.get("type").is_some() => Prompt::Parts(vec![part]),
+                _ => return Err(args.error(3, "text or a list of message parts expected").into()),
+            }
+        }
+        _ => return Err(args.expected(3, "string or table of parts").into()),
+    };
+    let options = Options::new(args.opt_table(4)?, 4, &["model", "agent", "system", "variant", "tools", "no_reply"])?;
+    let mut send_options = SendOptions::default();
+    send_options.model = match options.value("model") {
+        Value::Nil => None,
+        Value::String(s) => {
+            let text = s.to_string_lossy();
+            Some(ModelRef::parse(&text).ok_or_else(|| options.named_error("model", format!("\"provider/model\" expected, got {text:?}")))?)
+        }
+        Value::Table(t) => {
+            let field = |name: &str| t.get::<Option<String>>(name).ok().flatten();
+            match (field("providerID"), field("modelID")) {
+                (Some(provider), Some(model)) => Some(ModelRef::new(provider, model)),
+                _ => return Err(options.named_error("model", "table needs string providerID and modelID").into()),
+            }
+        }
+        other => return Err(options.named_error("model", format!("string or table expected, got {}", convert::lua_type_name(&other))).into()),
+    };
+    send_options.agent = options.string("agent")?;
+    send_options.system = options.string("system")?;
+    send_options.variant = options.string("variant")?;
+    if let Some(tools) = options.table("tools")? {
+        match lua_to_json(lua, &Value::Table(tools)).map_err(|e| options.named_error("tools", e.0))? {
+            Json::Object(map) if map.values().all(Json::is_boolean) => send_options.tools = Some(map),
+            _ => return Err(options.named_error("tools", "a table of tool names to booleans expected").into()),
+        }
+    }
+    send_options.no_reply = options.boolean("no_reply")?.unwrap_or(false);
+    let reply = client.send(&session_id, prompt, &send_options)?;
+    Ok(Value::Table(reply_to_lua(lua, &reply)?))
+}
+
+/// A reply as Lua sees it: the server's `info` and `parts`, plus `text`, every
+/// text part joined.
+fn reply_to_lua(lua: &Lua, reply: &client::Reply) -> mlua::Result<Table> {
+    let json = serde_json::to_value(reply).map_err(mlua::Error::external)?;
+    let table = match &json {
+        Json::Object(fields) => object_to_lua(lua, fields)?,
+        _ => lua.create_table()?,
+    };
+    table.raw_set("text", reply.text())?;
+    Ok(table)
+}
