@@ -1,0 +1,71 @@
+-- A minimal test runner for the Lua test scripts: named tests, value
+-- assertions with readable messages, and a closing "N passed, N failed" line.
+local T = { passed = 0, failed = 0 }
+
+local function show(v)
+  if type(v) == "string" then
+    return string.format("%q", v)
+  end
+  return tostring(v)
+end
+
+function T.eq(actual, expected, what)
+  if actual ~= expected then
+    error(string.format("%s: expected %s, got %s", what or "value", show(expected), show(actual)), 2)
+  end
+end
+
+function T.truthy(value, what)
+  if not value then
+    error((what or "value") .. ": expected a true value, got " .. show(value), 2)
+  end
+end
+
+function T.matches(text, pattern, what)
+  if type(text) ~= "string" or not text:find(pattern) then
+    error(string.format("%s: %s does not match %q", what or "text", show(text), pattern), 2)
+  end
+end
+
+function T.no_match(text, pattern, what)
+  if type(text) == "string" and text:find(pattern, 1, true) then
+    error(string.format("%s: %s must not contain %q", what or "text", show(text), pattern), 2)
+  end
+end
+
+-- Calls f and returns the message of the error it must raise.
+function T.raises(f, ...)
+  local ok, err = pcall(f, ...)
+  if ok then
+    error("expected an error, got none", 2)
+  end
+  return tostring(err)
+end
+
+-- Asserts that a call failed with `nil, err` of the given kind and returns err.
+function T.fails(kind, value, err)
+  if value ~= nil then
+    error("expected nil, err of kind " .. kind .. ", got " .. show(value), 2)
+  end
+  if type(err) ~= "table" or err.kind ~= kind then
+    error("expected err.kind " .. kind .. ", got " .. show(err and err.kind) .. " (" .. show(err) .. ")", 2)
+  end
+  return err
+end
+
+function T.test(name, f)
+  local ok, err = xpcall(f, debug.traceback)
+  if ok then
+    T.passed = T.passed + 1
+  else
+    T.failed = T.failed + 1
+    print("FAIL " .. name .. ": " .. tostring(err))
+  end
+end
+
+function T.done(suite)
+  print(string.format("%s: %d passed, %d failed", suite, T.passed, T.failed))
+  os.exit(T.failed == 0 and 0 or 1)
+end
+
+return T
