@@ -7,6 +7,7 @@
 //! until it is complete.
 
 mod error;
+pub mod sse;
 mod wire;
 
 use std::time::Duration;
