@@ -30,6 +30,10 @@ pub enum ErrorKind {
     Aborted,
     /// The configuration cannot work (an unparsable URL, say); nothing was sent.
     Config,
+    /// The AI asked for a permission and was refused because nobody was there to answer.
+    Permission,
+    /// The stream or handle was closed by its owner.
+    Closed,
 }
 
 impl ErrorKind {
@@ -45,6 +49,8 @@ impl ErrorKind {
             ErrorKind::Provider => "provider",
             ErrorKind::Aborted => "aborted",
             ErrorKind::Config => "config",
+            ErrorKind::Permission => "permission",
+            ErrorKind::Closed => "closed",
         }
     }
 }

@@ -7,7 +7,11 @@
 //! until it is complete.
 
 mod error;
+mod events;
+mod notify;
+mod reply_text;
 pub mod sse;
+mod stream;
 mod wire;
 
 use std::time::Duration;
@@ -20,7 +24,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use error::{Error, ErrorKind};
-pub use wire::{Health, MessageInfo, ModelRef, NewSession, Part, Prompt, Reply, SendOptions, Session};
+pub use events::{Event, EventOptions, RECONNECTED};
+pub use reply_text::TextDelta;
+pub use stream::{EventStream, SendHandle, SendUpdate};
+pub use wire::{Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast};
 
 use wire::{server_message, MessageBody};
 
@@ -44,6 +51,7 @@ pub struct Config {
 pub const DEFAULT_URL: &str = "http://127.0.0.1:4096";
 pub const DEFAULT_USERNAME: &str = "opencode";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const USER_AGENT: &str = concat!("opencode-lua/", env!("CARGO_PKG_VERSION"));
 
 impl Config {
     /// The defaults opencode itself uses, taken from `OPENCODE_SERVER_URL`,
@@ -86,6 +94,9 @@ impl std::fmt::Debug for Config {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::blocking::Client,
+    /// Sent with every request (auth, directory); background streams build
+    /// their own HTTP client from them.
+    headers: HeaderMap,
     base: Url,
     /// `base` as people read it: no credentials, no trailing slash.
     display_url: String,
@@ -145,15 +156,16 @@ impl Client {
 
         crate::tls::install_crypto_provider();
         let http = reqwest::blocking::Client::builder()
-            .default_headers(headers)
+            .default_headers(headers.clone())
             .connect_timeout(config.timeout)
             // Each call sets its own bound: see `timeout` and `send_timeout`.
             .timeout(None::<Duration>)
-            .user_agent(concat!("opencode-lua/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .map_err(|e| invalid(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Client {
             http,
+            headers,
             base,
             display_url,
             timeout: config.timeout,
@@ -213,11 +225,67 @@ impl Client {
         self.call(Method::POST, &path, None, Some(self.timeout))
     }
 
+    /// Sends a message and returns as soon as the server accepted it (204);
+    /// the reply arrives on the event stream. Never retried.
+    pub fn prompt_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<(), Error> {
+        let body = serde_json::to_value(MessageBody::new(prompt, options))
+            .map_err(|e| self.decode_error("encode the message", &e))?;
+        let path = format!("session/{}/prompt_async", encode_segment(session_id));
+        self.request(Method::POST, &path, Some(&body), Some(self.timeout)).map(|_| ())
+    }
+
+    /// Sends a message in the background and follows its reply as it is
+    /// written; see [`SendHandle`].
+    pub fn send_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<SendHandle, Error> {
+        let body = serde_json::to_value(MessageBody::new(prompt, options))
+            .map_err(|e| self.decode_error("encode the message", &e))?;
+        SendHandle::start(self.clone(), session_id.to_owned(), body, EventOptions::default().heartbeat_timeout)
+    }
+
+    /// Opens the server's event stream; see [`EventStream`].
+    pub fn events(&self, options: EventOptions) -> Result<EventStream, Error> {
+        EventStream::open(self.clone(), options)
+    }
+
+    /// Answers a permission request (`permission.asked`).
+    pub fn reply_permission(&self, request_id: &str, reply: PermissionReply, message: Option<&str>) -> Result<bool, Error> {
+        let mut body = serde_json::json!({ "reply": reply.as_str() });
+        if let Some(message) = message {
+            body["message"] = Value::String(message.to_owned());
+        }
+        let path = format!("permission/{}/reply", encode_segment(request_id));
+        self.call(Method::POST, &path, Some(&body), Some(self.timeout))
+    }
+
+    /// Appends text to the prompt of the TUI attached to the server.
+    pub fn tui_append_prompt(&self, text: &str) -> Result<bool, Error> {
+        let body = serde_json::json!({ "text": text });
+        self.call(Method::POST, "tui/append-prompt", Some(&body), Some(self.timeout))
+    }
+
+    /// Submits the TUI's prompt, as pressing enter would.
+    pub fn tui_submit_prompt(&self) -> Result<bool, Error> {
+        self.call(Method::POST, "tui/submit-prompt", None, Some(self.timeout))
+    }
+
+    pub fn tui_clear_prompt(&self) -> Result<bool, Error> {
+        self.call(Method::POST, "tui/clear-prompt", None, Some(self.timeout))
+    }
+
+    pub fn tui_show_toast(&self, toast: &Toast) -> Result<bool, Error> {
+        let body = serde_json::to_value(toast).map_err(|e| self.decode_error("encode the toast", &e))?;
+        self.call(Method::POST, "tui/show-toast", Some(&body), Some(self.timeout))
+    }
+
     /// One request and its JSON answer, with every failure mapped to an [`Error`].
     fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&Value>, timeout: Option<Duration>) -> Result<T, Error> {
         let (status, bytes) = self.request(method, path, body, timeout)?;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            let snippet = server_message(&bytes).unwrap_or_else(|| "an empty body".into());
+        self.decode(path, status, &bytes)
+    }
+
+    pub(crate) fn decode<T: DeserializeOwned>(&self, path: &str, status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            let snippet = server_message(bytes).unwrap_or_else(|| "an empty body".into());
             Error::new(
                 ErrorKind::Decode,
                 Some(status.as_u16()),
@@ -226,8 +294,34 @@ impl Client {
         })
     }
 
+    pub(crate) fn endpoint(&self, path: &str) -> Result<Url, Error> {
+        self.base
+            .join(path)
+            .map_err(|e| Error::new(ErrorKind::Config, None, format!("invalid path {path:?}: {e}")))
+    }
+
+    /// An HTTP client for a background thread's own runtime, sending the same
+    /// headers. Built per thread: a reqwest client belongs to the runtime it runs on.
+    pub(crate) fn async_http(&self) -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .default_headers(self.headers.clone())
+            .connect_timeout(self.timeout)
+            .tcp_keepalive(Duration::from_secs(15))
+            .user_agent(USER_AGENT)
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot set up the HTTP client: {e}")))
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub(crate) fn send_timeout(&self) -> Option<Duration> {
+        self.send_timeout
+    }
+
     fn request(&self, method: Method, path: &str, body: Option<&Value>, timeout: Option<Duration>) -> Result<(StatusCode, Vec<u8>), Error> {
-        let url = self.base.join(path).map_err(|e| Error::new(ErrorKind::Config, None, format!("invalid path {path:?}: {e}")))?;
+        let url = self.endpoint(path)?;
         let what = format!("{method} /{path}");
         let mut request = self.http.request(method, url);
         if let Some(timeout) = timeout {
@@ -246,7 +340,7 @@ impl Client {
         Err(self.status_error(&what, status, &bytes))
     }
 
-    fn status_error(&self, what: &str, status: StatusCode, body: &[u8]) -> Error {
+    pub(crate) fn status_error(&self, what: &str, status: StatusCode, body: &[u8]) -> Error {
         let url = &self.display_url;
         let code = status.as_u16();
         let said = server_message(body).map(|text| format!(": {text}")).unwrap_or_default();
@@ -263,7 +357,7 @@ impl Client {
         Error::new(kind, Some(code), message)
     }
 
-    fn transport_error(&self, what: &str, error: &reqwest::Error, timeout: Option<Duration>) -> Error {
+    pub(crate) fn transport_error(&self, what: &str, error: &reqwest::Error, timeout: Option<Duration>) -> Error {
         let url = &self.display_url;
         let cause = root_cause(error);
         if error.is_timeout() {
@@ -283,7 +377,7 @@ impl Client {
         Error::new(ErrorKind::Connect, None, message)
     }
 
-    fn decode_error(&self, what: &str, error: &serde_json::Error) -> Error {
+    pub(crate) fn decode_error(&self, what: &str, error: &serde_json::Error) -> Error {
         Error::new(ErrorKind::Decode, None, format!("could not {what}: {error}"))
     }
 }
@@ -313,7 +407,7 @@ fn format_duration(duration: Duration) -> String {
 
 /// A session id goes into the URL path: escape everything but the characters
 /// ids are made of, so an odd id cannot reach another endpoint.
-fn encode_segment(segment: &str) -> String {
+pub(crate) fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

@@ -139,6 +139,60 @@ pub struct SendOptions {
     pub no_reply: bool,
 }
 
+/// An answer to a permission request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PermissionReply {
+    /// Allow this one request.
+    Once,
+    /// Allow it and every request like it in this session.
+    Always,
+    Reject,
+}
+
+impl PermissionReply {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionReply::Once => "once",
+            PermissionReply::Always => "always",
+            PermissionReply::Reject => "reject",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "once" => Some(PermissionReply::Once),
+            "always" => Some(PermissionReply::Always),
+            "reject" => Some(PermissionReply::Reject),
+            _ => None,
+        }
+    }
+}
+
+/// A notification shown by the TUI.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct Toast {
+    pub message: String,
+    /// `info`, `success`, `warning` or `error`.
+    pub variant: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+}
+
+impl Toast {
+    pub fn new(message: impl Into<String>) -> Self {
+        Toast {
+            message: message.into(),
+            variant: "info".into(),
+            title: None,
+            duration: None,
+        }
+    }
+}
+
 /// The body of `POST /session/{id}/message` (and of `prompt_async`).
 #[derive(Debug, Serialize)]
 pub(crate) struct MessageBody {

@@ -1,0 +1,444 @@
+//! The two things that run in the background: an [`EventStream`] watching the
+//! event bus, and a [`SendHandle`] following one message until its reply is
+//! complete.
+//!
+//! Each owns one thread running a single-threaded tokio runtime, so that a
+//! silent connection can be timed out and a close takes effect at once.
+//! Closing or dropping the owner stops the thread and waits for it: nothing
+//! keeps running after its owner is gone. Results travel back through a
+//! [`notify`](super::notify) queue whose descriptor event loops can wait on.
+
+use std::future::Future;
+use std::os::fd::RawFd;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::time::{sleep, timeout, Instant};
+
+use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
+use super::notify::{self, Receiver, Sender};
+use super::reply_text::{ReplyText, TextDelta};
+use super::{encode_segment, Client, Error, ErrorKind, Reply};
+
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// After the reply arrived, how long to wait for the session to report idle,
+/// so the last text deltas (which travel on another connection) are not cut off.
+const IDLE_GRACE: Duration = Duration::from_secs(2);
+/// How long a cancelled send may take to let the server's abort land.
+const ABORT_GRACE: Duration = Duration::from_secs(5);
+
+/// A background thread with its own runtime, stopped and joined on drop.
+struct Worker {
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    fn spawn<F, Fut>(name: &str, body: F) -> Result<Worker, Error>
+    where
+        F: FnOnce(oneshot::Receiver<()>) -> Fut + Send + 'static,
+        Fut: Future<Output = ()>,
+    {
+        let (stop, stopped) = oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a runtime: {e}")))?;
+        let thread = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || runtime.block_on(body(stopped)))
+            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a thread: {e}")))?;
+        Ok(Worker {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    fn stop(&mut self) {
+        self.stop.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
+    notify::channel().map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot create a pipe: {e}")))
+}
+
+/// Opens `GET /global/event` and waits for its first event (`server.connected`),
+/// so that whatever happens after this returns is seen by the stream.
+async fn subscribe(client: &Client, http: &reqwest::Client, decoder: &mut EventDecoder) -> Result<reqwest::Response, Error> {
+    let what = "GET /global/event";
+    let url = client.endpoint("global/event")?;
+    let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
+    if let Some(id) = decoder.last_event_id() {
+        request = request.header("Last-Event-ID", id);
+    }
+    let limit = client.timeout();
+    let timed_out = || Error::new(ErrorKind::Timeout, None, format!("opencode server at {} did not open the event stream within {}s", client.url(), limit.as_secs_f64()));
+    let mut response = timeout(limit, request.send())
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|e| client.transport_error(what, &e, Some(limit)))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = timeout(limit, response.bytes()).await.ok().and_then(Result::ok).unwrap_or_default();
+        return Err(client.status_error(what, status, &body));
+    }
+    // Wait for the first frame; hold on to any events it brings? The first
+    // frame is the server's own `server.connected`, which is housekeeping.
+    let first = timeout(limit, response.chunk()).await.map_err(|_| timed_out())?;
+    match first {
+        Ok(Some(bytes)) => {
+            decoder.push(&bytes).for_each(drop);
+            Ok(response)
+        }
+        Ok(None) => Err(Error::new(ErrorKind::Connect, None, format!("opencode server at {} closed the event stream at once", client.url()))),
+        Err(e) => Err(client.transport_error(what, &e, Some(limit))),
+    }
+}
+
+/// What the event thread hands over.
+enum StreamItem {
+    Event(Event),
+    Failed(Error),
+}
+
+/// A live view of the server's events. Iterate with [`EventStream::next`];
+/// [`EventStream::fd`] is readable whenever an event is waiting.
+pub struct EventStream {
+    queue: Receiver<StreamItem>,
+    worker: Worker,
+}
+
+impl EventStream {
+    pub(crate) fn open(client: Client, options: EventOptions) -> Result<EventStream, Error> {
+        let http = client.async_http()?;
+        let (tx, rx) = queue()?;
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let worker = Worker::spawn("opencode-events", move |stopped| watch(client, http, options, tx, ready_tx, stopped))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(EventStream { queue: rx, worker }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(Error::new(ErrorKind::Connect, None, "the event stream stopped before it started")),
+        }
+    }
+
+    /// The next event, waiting up to `timeout` (`None`: as long as it takes).
+    /// `None` when the time ran out or the stream is closed.
+    pub fn next(&self, timeout: Option<Duration>) -> Option<Result<Event, Error>> {
+        self.queue.recv_timeout(timeout).map(StreamItem::into_result)
+    }
+
+    /// The next event if one is already waiting.
+    pub fn try_next(&self) -> Option<Result<Event, Error>> {
+        self.queue.try_recv().map(StreamItem::into_result)
+    }
+
+    /// Readable while an event is waiting (and once the stream has ended).
+    pub fn fd(&self) -> RawFd {
+        self.queue.fd()
+    }
+
+    /// Stops the background thread and waits for it. Further calls to `next` return `None`.
+    pub fn close(&mut self) {
+        self.worker.stop();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.queue.is_finished()
+    }
+}
+
+impl StreamItem {
+    fn into_result(self) -> Result<Event, Error> {
+        match self {
+            StreamItem::Event(event) => Ok(event),
+            StreamItem::Failed(error) => Err(error),
+        }
+    }
+}
+
+async fn watch(
+    client: Client,
+    http: reqwest::Client,
+    options: EventOptions,
+    tx: Sender<StreamItem>,
+    ready: std::sync::mpsc::Sender<Result<(), Error>>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let mut decoder = EventDecoder::default();
+    let mut response = tokio::select! {
+        _ = &mut stopped => return,
+        opened = subscribe(&client, &http, &mut decoder) => match opened {
+            Ok(response) => response,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        },
+    };
+    let _ = ready.send(Ok(()));
+    loop {
+        // Read until the connection drops or falls silent.
+        loop {
+            tokio::select! {
+                _ = &mut stopped => return,
+                chunk = timeout(options.heartbeat_timeout, response.chunk()) => match chunk {
+                    Ok(Ok(Some(bytes))) => {
+                        for event in decoder.push(&bytes) {
+                            if options.matches(&event) {
+                                tx.send(StreamItem::Event(event));
+                            }
+                        }
+                    }
+                    _ => break,
+                },
+            }
+        }
+        // Reconnect with backoff; only an answer that will not change (bad
+        // credentials, no such endpoint) ends the stream.
+        let mut backoff = decoder.retry().unwrap_or(FIRST_BACKOFF);
+        response = loop {
+            tokio::select! {
+                _ = &mut stopped => return,
+                _ = sleep(backoff) => {}
+            }
+            tokio::select! {
+                _ = &mut stopped => return,
+                opened = subscribe(&client, &http, &mut decoder) => match opened {
+                    Ok(response) => break response,
+                    Err(e) if matches!(e.kind(), ErrorKind::Auth | ErrorKind::NotFound) => {
+                        tx.send(StreamItem::Failed(e));
+                        return;
+                    }
+                    Err(_) => backoff = (backoff * 2).min(MAX_BACKOFF),
+                },
+            }
+        };
+        tx.send(StreamItem::Event(Event::synthetic(RECONNECTED)));
+    }
+}
+
+/// What a [`SendHandle`] reports, in the order it happened.
+#[derive(Debug)]
+pub enum SendUpdate {
+    /// New text of the reply.
+    Text(TextDelta),
+    /// The AI asks for a permission (`permission.asked`); answer it with
+    /// [`Client::reply_permission`] or the session waits.
+    Permission(Event),
+    /// Any event of the session (text deltas and permission requests included).
+    Event(Event),
+    /// The reply is complete: the same result [`Client::send`] gives.
+    Finished(Result<Reply, Error>),
+}
+
+/// A message being answered in the background. Take its updates with
+/// [`SendHandle::next`] until [`SendUpdate::Finished`]. Dropping an unfinished
+/// handle aborts the generation on the server.
+pub struct SendHandle {
+    queue: Receiver<SendUpdate>,
+    worker: Worker,
+    session_id: String,
+}
+
+impl SendHandle {
+    pub(crate) fn start(client: Client, session_id: String, body: Value, heartbeat: Duration) -> Result<SendHandle, Error> {
+        let http = client.async_http()?;
+        let (tx, rx) = queue()?;
+        let session = session_id.clone();
+        let worker = Worker::spawn("opencode-send", move |stopped| follow(client, http, session, body, heartbeat, tx, stopped))?;
+        Ok(SendHandle {
+            queue: rx,
+            worker,
+            session_id,
+        })
+    }
+
+    /// The next update, waiting up to `timeout` (`None`: as long as it takes).
+    /// `None` when the time ran out, or after `Finished` was taken.
+    pub fn next(&self, timeout: Option<Duration>) -> Option<SendUpdate> {
+        self.queue.recv_timeout(timeout)
+    }
+
+    pub fn try_next(&self) -> Option<SendUpdate> {
+        self.queue.try_recv()
+    }
+
+    /// Readable while an update is waiting.
+    pub fn fd(&self) -> RawFd {
+        self.queue.fd()
+    }
+
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// Stops following the reply; an unfinished generation is aborted on the
+    /// server first. Waits for the background thread to end.
+    pub fn cancel(&mut self) {
+        self.worker.stop();
+    }
+}
+
+async fn follow(
+    client: Client,
+    http: reqwest::Client,
+    session_id: String,
+    body: Value,
+    heartbeat: Duration,
+    tx: Sender<SendUpdate>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let filter = EventOptions::default().session(session_id.clone());
+    let mut decoder = EventDecoder::default();
+    // Subscribe before sending, so no delta is published before we listen.
+    let mut events = tokio::select! {
+        _ = &mut stopped => return,
+        opened = subscribe(&client, &http, &mut decoder) => match opened {
+            Ok(response) => Some(response),
+            Err(e) => {
+                tx.send(SendUpdate::Finished(Err(e)));
+                return;
+            }
+        },
+    };
+    let post = post_message(&client, &http, &session_id, &body);
+    tokio::pin!(post);
+    let mut text = ReplyText::default();
+    let mut result: Option<Result<Reply, Error>> = None;
+    let mut idle = false;
+    let mut grace_until: Option<Instant> = None;
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        let reading = async {
+            match events.as_mut() {
+                Some(response) => timeout(heartbeat, response.chunk()).await.ok().and_then(Result::ok).flatten(),
+                None => None,
+            }
+        };
+        tokio::select! {
+            _ = &mut stopped => {
+                if result.is_none() {
+                    // The owner gave up: stop the AI too, and let the POST end.
+                    let _ = abort(&client, &http, &session_id).await;
+                    let _ = timeout(ABORT_GRACE, &mut post).await;
+                }
+                return;
+            }
+            reply = &mut post, if result.is_none() => {
+                result = Some(reply);
+                grace_until = Some(Instant::now() + IDLE_GRACE);
+                if idle || events.is_none() {
+                    break;
+                }
+            }
+            _ = sleep_until_or_forever(grace_until) => break,
+            chunk = reading => match chunk {
+                Some(bytes) => {
+                    for event in decoder.push(&bytes) {
+                        if !filter.matches(&event) {
+                            continue;
+                        }
+                        for delta in text.on_event(&event) {
+                            tx.send(SendUpdate::Text(delta));
+                        }
+                        if event.kind == "permission.asked" {
+                            tx.send(SendUpdate::Permission(event.clone()));
+                        }
+                        idle |= event.kind == "session.idle";
+                        tx.send(SendUpdate::Event(event));
+                    }
+                    if idle && result.is_some() {
+                        break;
+                    }
+                }
+                None => {
+                    // The event connection dropped or fell silent: the reply
+                    // itself still comes on the POST; reconnect for the rest.
+                    events = None;
+                    if result.is_some() {
+                        break;
+                    }
+                    tokio::select! {
+                        _ = sleep(backoff) => {}
+                        _ = &mut stopped => {
+                            let _ = abort(&client, &http, &session_id).await;
+                            return;
+                        }
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    if let Ok(response) = subscribe(&client, &http, &mut decoder).await {
+                        events = Some(response);
+                        tx.send(SendUpdate::Event(Event::synthetic(RECONNECTED)));
+                    }
+                }
+            },
+        }
+    }
+    let result = match result {
+        Some(result) => result,
+        None => post.await,
+    };
+    tx.send(SendUpdate::Finished(result));
+}
+
+async fn sleep_until_or_forever(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn post_message(client: &Client, http: &reqwest::Client, session_id: &str, body: &Value) -> Result<Reply, Error> {
+    let path = format!("session/{}/message", encode_segment(session_id));
+    let what = format!("POST /{path}");
+    let url = client.endpoint(&path)?;
+    let bytes = serde_json::to_vec(body).map_err(|e| client.decode_error("encode the message", &e))?;
+    let limit = client.send_timeout();
+    let exchange = async {
+        let response = http
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| client.transport_error(&what, &e, limit))?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| client.transport_error(&what, &e, limit))?;
+        Ok::<_, Error>((status, body))
+    };
+    let (status, body) = match limit {
+        Some(limit) => timeout(limit, exchange).await.map_err(|_| {
+            Error::new(ErrorKind::Timeout, None, format!("opencode server at {} did not answer {what} within {}s", client.url(), limit.as_secs_f64()))
+        })??,
+        None => exchange.await?,
+    };
+    if !status.is_success() {
+        return Err(client.status_error(&what, status, &body));
+    }
+    let reply: Reply = client.decode(&path, status, &body)?;
+    reply.into_result()
+}
+
+async fn abort(client: &Client, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
+    let url = client.endpoint(&format!("session/{}/abort", encode_segment(session_id)))?;
+    let request = http.post(url).send();
+    match timeout(client.timeout(), request).await {
+        Ok(Ok(_)) => Ok(()),
+        _ => Err(Error::new(ErrorKind::Timeout, None, "abort did not go through")),
+    }
+}
