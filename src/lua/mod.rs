@@ -3,11 +3,12 @@
 
 mod args;
 mod convert;
+mod live;
 
 use mlua::{Function, Lua, MultiValue, Table, UserData, UserDataFields, UserDataMethods, UserDataRef, Value};
 use serde_json::Value as Json;
 
-use crate::client::{self, Client, Config, ModelRef, NewSession, Prompt, SendOptions};
+use crate::client::{self, Client, Config, ModelRef, NewSession, PermissionReply, Prompt, SendOptions, Toast};
 use args::{ArgError, Args, Options};
 use convert::{json_to_lua, lua_to_json, object_to_lua};
 
@@ -44,6 +45,27 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     })?)?;
     core.set("new_session", raw(lua, new_session)?)?;
     core.set("send", raw(lua, send)?)?;
+    core.set("prompt_async", raw(lua, prompt_async)?)?;
+    core.set("reply_permission", raw(lua, |_, args| {
+        let client = client_arg(args, 1)?;
+        let request_id = args.string(2)?;
+        let reply = args.string(3)?;
+        let reply = PermissionReply::parse(&reply)
+            .ok_or_else(|| args.error(3, format!("'once', 'always' or 'reject' expected, got {reply:?}")))?;
+        let message = match args.get(4) {
+            Value::Nil => None,
+            _ => Some(args.string(4)?),
+        };
+        Ok(Value::Boolean(client.reply_permission(&request_id, reply, message.as_deref())?))
+    })?)?;
+    core.set("tui_append_prompt", raw(lua, |_, args| {
+        let client = client_arg(args, 1)?;
+        Ok(Value::Boolean(client.tui_append_prompt(&args.string(2)?)?))
+    })?)?;
+    core.set("tui_submit_prompt", raw(lua, |_, args| Ok(Value::Boolean(client_arg(args, 1)?.tui_submit_prompt()?)))?)?;
+    core.set("tui_clear_prompt", raw(lua, |_, args| Ok(Value::Boolean(client_arg(args, 1)?.tui_clear_prompt()?)))?)?;
+    core.set("tui_show_toast", raw(lua, tui_show_toast)?)?;
+    live::install(lua, &core)?;
     core.set("delete", raw(lua, |_, args| {
         let client = client_arg(args, 1)?;
         Ok(Value::Boolean(client.delete(&args.session_id(2)?)?))
@@ -282,7 +304,16 @@ fn rule(permission: &str, pattern: &str, action: &str) -> Json {
     serde_json::json!({ "permission": permission, "pattern": pattern, "action": action })
 }
 
-fn send(lua: &Lua, args: &Args) -> Raw {
+/// Options every form of sending a message takes.
+const SEND_KEYS: &[&str] = &["model", "agent", "system", "variant", "tools", "no_reply"];
+
+/// Reads `(client, session, prompt, options)` as send, send_async and prompt_async take them.
+/// `extra` names further option keys the caller reads itself.
+fn message_args<'a>(
+    lua: &Lua,
+    args: &Args,
+    keys: &'a [&'a str],
+) -> Result<(UserDataRef<LuaClient>, String, Prompt, SendOptions, Options<'a>), Failure> {
     let client = client_arg(args, 1)?;
     let session_id = args.session_id(2)?;
     let prompt = match args.get(3) {
@@ -297,13 +328,16 @@ fn send(lua: &Lua, args: &Args) -> Raw {
         }
         _ => return Err(args.expected(3, "string or table of parts").into()),
     };
-    let options = Options::new(args.opt_table(4)?, 4, &["model", "agent", "system", "variant", "tools", "no_reply"])?;
+    let options = Options::new(args.opt_table(4)?, 4, keys)?;
     let mut send_options = SendOptions::default();
     send_options.model = match options.value("model") {
         Value::Nil => None,
         Value::String(s) => {
             let text = s.to_string_lossy();
-            Some(ModelRef::parse(&text).ok_or_else(|| options.named_error("model", format!("\"provider/model\" expected, got {text:?}")))?)
+            Some(
+                ModelRef::parse(&text)
+                    .ok_or_else(|| options.named_error("model", format!("\"provider/model\" expected, got {text:?}")))?,
+            )
         }
         Value::Table(t) => {
             let field = |name: &str| t.get::<Option<String>>(name).ok().flatten();
@@ -312,7 +346,11 @@ fn send(lua: &Lua, args: &Args) -> Raw {
                 _ => return Err(options.named_error("model", "table needs string providerID and modelID").into()),
             }
         }
-        other => return Err(options.named_error("model", format!("string or table expected, got {}", convert::lua_type_name(&other))).into()),
+        other => {
+            return Err(options
+                .named_error("model", format!("string or table expected, got {}", convert::lua_type_name(&other)))
+                .into())
+        }
     };
     send_options.agent = options.string("agent")?;
     send_options.system = options.string("system")?;
@@ -324,8 +362,38 @@ fn send(lua: &Lua, args: &Args) -> Raw {
         }
     }
     send_options.no_reply = options.boolean("no_reply")?.unwrap_or(false);
-    let reply = client.send(&session_id, prompt, &send_options)?;
+    Ok((client, session_id, prompt, send_options, options))
+}
+
+fn send(lua: &Lua, args: &Args) -> Raw {
+    let (client, session_id, prompt, options, _) = message_args(lua, args, SEND_KEYS)?;
+    let reply = client.send(&session_id, prompt, &options)?;
     Ok(Value::Table(reply_to_lua(lua, &reply)?))
+}
+
+fn prompt_async(lua: &Lua, args: &Args) -> Raw {
+    let (client, session_id, prompt, options, _) = message_args(lua, args, SEND_KEYS)?;
+    client.prompt_async(&session_id, prompt, &options)?;
+    Ok(Value::Boolean(true))
+}
+
+fn tui_show_toast(_: &Lua, args: &Args) -> Raw {
+    let client = client_arg(args, 1)?;
+    let options = match args.get(2) {
+        Value::Table(t) => Options::new(Some(t.clone()), 2, &["message", "title", "variant", "duration"])?,
+        _ => return Err(args.expected(2, "table").into()),
+    };
+    let message = options.string("message")?.ok_or_else(|| options.named_error("message", "string expected, got nil"))?;
+    let mut toast = Toast::new(message);
+    toast.title = options.string("title")?;
+    if let Some(variant) = options.string("variant")? {
+        if !["info", "success", "warning", "error"].contains(&variant.as_str()) {
+            return Err(options.named_error("variant", "'info', 'success', 'warning' or 'error' expected").into());
+        }
+        toast.variant = variant;
+    }
+    toast.duration = options.seconds("duration")?.map(|d| d.as_millis().max(1) as u64);
+    Ok(Value::Boolean(client.tui_show_toast(&toast)?))
 }
 
 /// A reply as Lua sees it: the server's `info` and `parts`, plus `text`, every

@@ -3,7 +3,8 @@
 --
 -- Raw functions return `value`, or `nil, err` for an expected failure, or
 -- `nil, nil, position, detail` for a caller's mistake, which is raised here
--- with error(..., 2) so the message points at the caller's own line.
+-- with the level of the script's own frame, so the message points at the
+-- caller's line. (No wrapper tail-calls another: a tail call would lose that frame.)
 
 local core, version, settings_source = ...
 
@@ -16,31 +17,173 @@ local M = {
 
 -- `position` counts every argument of the raw call; `shift` is how many
 -- leading arguments the caller did not write as numbered ones (1 for `self`).
+-- `depth` is how many frames up from argerror's caller the script's frame is.
+local function argerror(name, shift, position, detail, depth)
+  if position <= shift then
+    error(format("calling '%s' on bad self (%s)", name, detail), depth + 1)
+  end
+  error(format("bad argument #%d to '%s' (%s)", position - shift, name, detail), depth + 1)
+end
+
 local function checked(name, raw, shift)
   return function(...)
     local value, err, position, detail = raw(...)
     if position then
-      if position <= shift then
-        error(format("calling '%s' on bad self (%s)", name, detail), 2)
-      end
-      error(format("bad argument #%d to '%s' (%s)", position - shift, name, detail), 2)
+      argerror(name, shift, position, detail, 2)
     end
     return value, err
   end
 end
 
+local unpack = table.unpack or unpack
+local pack = table.pack or function(...)
+  return { n = select("#", ...), ... }
+end
+
 -- Client methods live in one table that is the `__index` of every client.
 local Client = {}
-for _, name in ipairs({ "health", "sessions", "session", "new_session", "send", "delete", "abort", "url" }) do
+local client_methods = {
+  "health", "sessions", "session", "new_session", "delete", "abort", "url",
+  "prompt_async", "events", "reply_permission",
+  "tui_append_prompt", "tui_submit_prompt", "tui_clear_prompt", "tui_show_toast",
+}
+for _, name in ipairs(client_methods) do
   Client[name] = checked(name, core[name], 1)
 end
+
+-- Event streams: `for event in stream do ... end`, stream:next(timeout), stream:poll().
+local Stream = {
+  next = checked("next", core.stream_next, 1),
+  poll = checked("poll", core.stream_poll, 1),
+  close = checked("close", core.stream_close, 1),
+  fd = checked("fd", core.stream_fd, 1),
+}
+-- The generic for calls stream(state, control): wait for the next event.
+local function stream_call(stream)
+  return Stream.next(stream)
+end
+
+-- Background sends. Script callbacks run inside pcall: when one raises, the
+-- Rust side aborts the generation, and the error is raised again here, as it
+-- was, from the call that ran the callback (poll, wait or send).
+local FAILED = {}
+local callback_errors = setmetatable({}, { __mode = "k" })
+
+local function guard(f, state)
+  if type(f) ~= "function" then
+    return f -- not a function: let the option check report it
+  end
+  return function(...)
+    local result = pack(pcall(f, ...))
+    if result[1] then
+      return result[2]
+    end
+    state.failed, state.error = true, result[2]
+    return FAILED
+  end
+end
+
+local function reraise(handle)
+  local state = callback_errors[handle]
+  if state and state.failed then
+    state.failed = false
+    error(state.error, 0)
+  end
+end
+
+local function handle_call(name, raw)
+  local call = checked(name, raw, 1)
+  return function(handle, ...)
+    local value, err = call(handle, ...)
+    reraise(handle)
+    return value, err
+  end
+end
+
+local Handle = {
+  poll = handle_call("poll", core.handle_poll),
+  wait = handle_call("wait", core.handle_wait),
+  cancel = checked("cancel", core.handle_cancel, 1),
+  fd = checked("fd", core.handle_fd, 1),
+}
+core.set_live_methods(Stream, stream_call, Handle, FAILED)
+
+-- Arguments after `client`: session, prompt, options (passed on as given,
+-- so that a missing one is reported as "no value", like the raw call would).
+local function start_async(name, shift, depth, client, ...)
+  local state = {}
+  local args = pack(...)
+  local options = args[3]
+  if type(options) == "table" then
+    local wrapped = {}
+    for key, value in pairs(options) do
+      wrapped[key] = value
+    end
+    wrapped.on_text = guard(options.on_text, state)
+    wrapped.on_event = guard(options.on_event, state)
+    wrapped.on_permission = guard(options.on_permission, state)
+    args[3] = wrapped
+  end
+  local value, err, position, detail = core.send_async(client, unpack(args, 1, args.n))
+  if position then
+    argerror(name, shift, position, detail, depth + 1)
+  end
+  if value then
+    callback_errors[value] = state
+  end
+  return value, err
+end
+
+local function has_callbacks(options)
+  return type(options) == "table"
+    and (options.on_text ~= nil or options.on_event ~= nil or options.on_permission ~= nil)
+end
+
+-- send with callbacks streams: it is send_async followed by wait.
+local function send(shift, client, ...)
+  if has_callbacks((select(3, ...))) then
+    local handle, err = start_async("send", shift, 3, client, ...)
+    if not handle then
+      return nil, err
+    end
+    local reply, wait_err = Handle.wait(handle)
+    Handle.cancel(handle) -- joins the finished background thread now, not at collection
+    return reply, wait_err
+  end
+  local value, err, position, detail = core.send(client, ...)
+  if position then
+    argerror("send", shift, position, detail, 3)
+  end
+  return value, err
+end
+
+function Client:send(...)
+  local reply, err = send(1, self, ...)
+  return reply, err
+end
+
+function Client:send_async(...)
+  local handle, err = start_async("send_async", 1, 2, self, ...)
+  return handle, err
+end
+
 core.set_client_methods(Client)
 
 M.connect = checked("connect", core.connect, 0)
 
 -- The function forms of libaihelloworld.lua-style scripts: opencode.send(client, id, text).
-for _, name in ipairs({ "health", "sessions", "session", "new_session", "send", "delete", "abort" }) do
-  M[name] = checked(name, core[name], 0)
+for _, name in ipairs(client_methods) do
+  if name ~= "url" then
+    M[name] = checked(name, core[name], 0)
+  end
+end
+function M.send(...)
+  local reply, err = send(0, ...)
+  return reply, err
+end
+function M.send_async(...)
+  local handle, err = start_async("send_async", 0, 2, ...)
+  return handle, err
 end
 
 -- The ComputerCraft-style settings store (`.settings` in the working
