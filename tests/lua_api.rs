@@ -155,6 +155,16 @@ fn lua_api_in_stock_luajit() {
 }
 
 #[test]
+fn lua_api_in_stock_lua52() {
+    run_api_test(Runner::stock(STOCK[3].0, STOCK[3].1));
+}
+
+#[test]
+fn lua_api_in_stock_lua53() {
+    run_api_test(Runner::stock(STOCK[4].0, STOCK[4].1));
+}
+
+#[test]
 fn settings_in_every_lua() {
     let settings = lua::manifest_dir().join("lua/settings.lua");
     let settings = settings.to_str().unwrap();

@@ -6,13 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OPENCODE_VERSION=1.18.33
-LUA_PACKAGES=(lua5.1 lua5.4 luajit)
+# Each package installs the command of the same name.
+LUA_PACKAGES=(lua5.1 lua5.2 lua5.3 lua5.4 luajit luarocks)
 
 missing=()
 for pkg in "${LUA_PACKAGES[@]}"; do
   command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+# Debian's luarocks 3.8 looks for lua.h before any build, even one that needs no headers.
+[ -f /usr/include/lua5.4/lua.h ] || missing+=(liblua5.4-dev)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"

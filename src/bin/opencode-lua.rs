@@ -99,7 +99,13 @@ fn new_lua() -> mlua::Result<Lua> {
     Ok(lua)
 }
 
-fn run_script(program: &str, script: &str, chunk_name: &str, source: &[u8], args: &[String]) -> Result<ExitCode, String> {
+fn run_script(
+    program: &str,
+    script: &str,
+    chunk_name: &str,
+    source: &[u8],
+    args: &[String],
+) -> Result<ExitCode, String> {
     let lua = new_lua().map_err(|e| e.to_string())?;
     let arg = lua.create_table().map_err(|e| e.to_string())?;
     let fill = || -> mlua::Result<()> {
@@ -121,7 +127,11 @@ fn run_script(program: &str, script: &str, chunk_name: &str, source: &[u8], args
         .set_name(chunk_name)
         .into_function()
         .map_err(|e| syntax_error(&e))?;
-    let runner = lua.load(RUNNER).set_name("=opencode-lua").into_function().map_err(|e| e.to_string())?;
+    let runner = lua
+        .load(RUNNER)
+        .set_name("=opencode-lua")
+        .into_function()
+        .map_err(|e| e.to_string())?;
     let values: Vec<Value> = args
         .iter()
         .map(|a| lua.create_string(a).map(Value::String))
@@ -151,12 +161,17 @@ fn settings_program(which: &str, args: &[String]) -> Result<ExitCode, String> {
     let run = || -> mlua::Result<bool> {
         let settings_module: Table = lua.load(opencode::SETTINGS_SOURCE).set_name("=settings").call(())?;
         let store: Value = lua.globals().get("settings")?;
-        let program: mlua::Function = settings_module.get(if which == "set" { "run_set_program" } else { "run_get_program" })?;
+        let program: mlua::Function = settings_module.get(if which == "set" {
+            "run_set_program"
+        } else {
+            "run_get_program"
+        })?;
         let write = lua.create_function(|_, line: mlua::LuaString| {
             println!("{}", line.to_string_lossy());
             Ok(())
         })?;
-        let (ok, message): (bool, Option<String>) = program.call((store, lua.create_sequence_from(args.iter().map(String::as_str))?, write))?;
+        let (ok, message): (bool, Option<String>) =
+            program.call((store, lua.create_sequence_from(args.iter().map(String::as_str))?, write))?;
         if let Some(message) = message.filter(|_| !ok) {
             eprintln!("opencode-lua {which}: {message}");
         }

@@ -32,7 +32,7 @@ pub const RECONNECTED: &str = "stream.reconnected";
 
 /// Events that only keep the connection alive; a stream passes them on only
 /// when asked for by type.
-const HOUSEKEEPING: &[&str] = &["server.heartbeat", "server.connected"];
+const HOUSEKEEPING: &[&str] = &["server.heartbeat", "server.connected", "sync"];
 
 impl Event {
     pub(crate) fn synthetic(kind: &str) -> Event {
@@ -70,7 +70,10 @@ impl Event {
         };
         Some(Event {
             kind: payload.get("type")?.as_str()?.to_owned(),
-            properties: payload.get("properties").cloned().unwrap_or_else(|| Value::Object(Map::new())),
+            properties: payload
+                .get("properties")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new())),
             directory: directory.map(str::to_owned),
         })
     }
@@ -123,7 +126,7 @@ impl EventOptions {
         }
         match &self.types {
             Some(types) => {
-                if !types.iter().any(|t| *t == event.kind) {
+                if !types.contains(&event.kind) {
                     return false;
                 }
             }
@@ -155,7 +158,10 @@ pub(crate) struct EventDecoder {
 
 impl EventDecoder {
     pub(crate) fn push(&mut self, bytes: &[u8]) -> impl Iterator<Item = Event> {
-        self.parser.push(bytes).into_iter().filter_map(|frame| Event::from_data(&frame.data))
+        self.parser
+            .push(bytes)
+            .into_iter()
+            .filter_map(|frame| Event::from_data(&frame.data))
     }
 
     pub(crate) fn last_event_id(&self) -> Option<&str> {
@@ -223,13 +229,17 @@ mod tests {
         assert!(!EventOptions::default().session("ses_2").matches(&idle));
         assert!(EventOptions::default().types(["session.idle"]).matches(&idle));
         assert!(!EventOptions::default().types(["session.error"]).matches(&idle));
-        let mut in_dir = EventOptions::default();
-        in_dir.directory = Some("/q".into());
+        let in_dir = EventOptions {
+            directory: Some("/q".into()),
+            ..EventOptions::default()
+        };
         assert!(!in_dir.matches(&idle));
         let heartbeat = Event::synthetic("server.heartbeat");
         assert!(!EventOptions::default().matches(&heartbeat));
         assert!(EventOptions::default().types(["server.heartbeat"]).matches(&heartbeat));
-        assert!(EventOptions::default().session("ses_9").matches(&Event::synthetic(RECONNECTED)));
+        assert!(EventOptions::default()
+            .session("ses_9")
+            .matches(&Event::synthetic(RECONNECTED)));
     }
 
     #[test]

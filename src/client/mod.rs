@@ -27,7 +27,9 @@ pub use error::{Error, ErrorKind};
 pub use events::{Event, EventOptions, RECONNECTED};
 pub use reply_text::TextDelta;
 pub use stream::{EventStream, SendHandle, SendUpdate};
-pub use wire::{Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast};
+pub use wire::{
+    Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
+};
 
 use wire::{server_message, MessageBody};
 
@@ -106,7 +108,9 @@ pub struct Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("url", &self.display_url).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("url", &self.display_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -118,7 +122,10 @@ impl Client {
         let mut base = Url::parse(config.url.trim())
             .map_err(|e| invalid(format!("invalid url {:?}: {e}", redact_url(&config.url))))?;
         if !matches!(base.scheme(), "http" | "https") {
-            return Err(invalid(format!("invalid url {:?}: scheme must be http or https", redact_url(&config.url))));
+            return Err(invalid(format!(
+                "invalid url {:?}: scheme must be http or https",
+                redact_url(&config.url)
+            )));
         }
         // Credentials in the URL would be sent by the HTTP layer and printed in
         // errors; take them out and send them as configured credentials instead.
@@ -196,7 +203,12 @@ impl Client {
     }
 
     pub fn session(&self, id: &str) -> Result<Session, Error> {
-        self.call(Method::GET, &format!("session/{}", encode_segment(id)), None, Some(self.timeout))
+        self.call(
+            Method::GET,
+            &format!("session/{}", encode_segment(id)),
+            None,
+            Some(self.timeout),
+        )
     }
 
     pub fn new_session(&self, request: &NewSession) -> Result<Session, Error> {
@@ -211,11 +223,16 @@ impl Client {
             .map_err(|e| self.decode_error("encode the message", &e))?;
         let path = format!("session/{}/message", encode_segment(session_id));
         let reply: Reply = self.call(Method::POST, &path, Some(&body), self.send_timeout)?;
-        reply.into_result()
+        reply.into_result(!options.no_reply)
     }
 
     pub fn delete(&self, session_id: &str) -> Result<bool, Error> {
-        self.call(Method::DELETE, &format!("session/{}", encode_segment(session_id)), None, Some(self.timeout))
+        self.call(
+            Method::DELETE,
+            &format!("session/{}", encode_segment(session_id)),
+            None,
+            Some(self.timeout),
+        )
     }
 
     /// Stops the generation running in a session; a `send` waiting on it then
@@ -231,7 +248,8 @@ impl Client {
         let body = serde_json::to_value(MessageBody::new(prompt, options))
             .map_err(|e| self.decode_error("encode the message", &e))?;
         let path = format!("session/{}/prompt_async", encode_segment(session_id));
-        self.request(Method::POST, &path, Some(&body), Some(self.timeout)).map(|_| ())
+        self.request(Method::POST, &path, Some(&body), Some(self.timeout))
+            .map(|_| ())
     }
 
     /// Sends a message in the background and follows its reply as it is
@@ -239,7 +257,14 @@ impl Client {
     pub fn send_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<SendHandle, Error> {
         let body = serde_json::to_value(MessageBody::new(prompt, options))
             .map_err(|e| self.decode_error("encode the message", &e))?;
-        SendHandle::start(self.clone(), session_id.to_owned(), body, EventOptions::default().heartbeat_timeout)
+        let expect_reply = !options.no_reply;
+        SendHandle::start(
+            self.clone(),
+            session_id.to_owned(),
+            body,
+            expect_reply,
+            EventOptions::default().heartbeat_timeout,
+        )
     }
 
     /// Opens the server's event stream; see [`EventStream`].
@@ -248,7 +273,12 @@ impl Client {
     }
 
     /// Answers a permission request (`permission.asked`).
-    pub fn reply_permission(&self, request_id: &str, reply: PermissionReply, message: Option<&str>) -> Result<bool, Error> {
+    pub fn reply_permission(
+        &self,
+        request_id: &str,
+        reply: PermissionReply,
+        message: Option<&str>,
+    ) -> Result<bool, Error> {
         let mut body = serde_json::json!({ "reply": reply.as_str() });
         if let Some(message) = message {
             body["message"] = Value::String(message.to_owned());
@@ -278,7 +308,13 @@ impl Client {
     }
 
     /// One request and its JSON answer, with every failure mapped to an [`Error`].
-    fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&Value>, timeout: Option<Duration>) -> Result<T, Error> {
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        timeout: Option<Duration>,
+    ) -> Result<T, Error> {
         let (status, bytes) = self.request(method, path, body, timeout)?;
         self.decode(path, status, &bytes)
     }
@@ -289,7 +325,10 @@ impl Client {
             Error::new(
                 ErrorKind::Decode,
                 Some(status.as_u16()),
-                format!("opencode server at {} sent an unexpected answer to {path}: {e} (got: {snippet})", self.display_url),
+                format!(
+                    "opencode server at {} sent an unexpected answer to {path}: {e} (got: {snippet})",
+                    self.display_url
+                ),
             )
         })
     }
@@ -320,7 +359,13 @@ impl Client {
         self.send_timeout
     }
 
-    fn request(&self, method: Method, path: &str, body: Option<&Value>, timeout: Option<Duration>) -> Result<(StatusCode, Vec<u8>), Error> {
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        timeout: Option<Duration>,
+    ) -> Result<(StatusCode, Vec<u8>), Error> {
         let url = self.endpoint(path)?;
         let what = format!("{method} /{path}");
         let mut request = self.http.request(method, url);
@@ -361,7 +406,9 @@ impl Client {
         let url = &self.display_url;
         let cause = root_cause(error);
         if error.is_timeout() {
-            let within = timeout.map(|t| format!(" within {}", format_duration(t))).unwrap_or_default();
+            let within = timeout
+                .map(|t| format!(" within {}", format_duration(t)))
+                .unwrap_or_default();
             let message = if error.is_connect() {
                 format!("could not connect to opencode server at {url}{within} ({cause})")
             } else {

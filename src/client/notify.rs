@@ -55,12 +55,7 @@ pub(crate) fn channel<T>() -> std::io::Result<(Sender<T>, Receiver<T>)> {
         ready: Condvar::new(),
         wake: write,
     });
-    Ok((
-        Sender {
-            shared: shared.clone(),
-        },
-        Receiver { shared, fd: read },
-    ))
+    Ok((Sender { shared: shared.clone() }, Receiver { shared, fd: read }))
 }
 
 /// Non-blocking (a full pipe must never stall the worker) and close-on-exec.
@@ -140,7 +135,11 @@ impl<T> Receiver<T> {
                     if left.is_zero() {
                         return None;
                     }
-                    self.shared.ready.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0
+                    self.shared
+                        .ready
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
                 }
             };
         }

@@ -61,7 +61,10 @@ impl ReplyText {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let entry = self.parts.entry(id.to_owned()).or_insert_with(|| (part.clone(), String::new()));
+        let entry = self
+            .parts
+            .entry(id.to_owned())
+            .or_insert_with(|| (part.clone(), String::new()));
         entry.0 = part.clone();
         if let Some(pending) = self.pending.remove(id) {
             entry.1.push_str(&pending);
@@ -91,7 +94,11 @@ impl ReplyText {
             return Vec::new();
         };
         let message = props.get("messageID").and_then(Value::as_str).unwrap_or("");
-        if field != Some("text") || delta.is_empty() || self.user_messages.contains(message) || self.other_parts.contains(id) {
+        if field != Some("text")
+            || delta.is_empty()
+            || self.user_messages.contains(message)
+            || self.other_parts.contains(id)
+        {
             return Vec::new();
         }
         match self.parts.get_mut(id) {
@@ -139,7 +146,11 @@ mod tests {
 
     fn run(events: &[Event]) -> String {
         let mut tracker = ReplyText::default();
-        events.iter().flat_map(|e| tracker.on_event(e)).map(|d| d.delta).collect()
+        events
+            .iter()
+            .flat_map(|e| tracker.on_event(e))
+            .map(|d| d.delta)
+            .collect()
     }
 
     #[test]
@@ -169,13 +180,21 @@ mod tests {
 
     #[test]
     fn deltas_before_their_part_wait_for_it() {
-        let text = run(&[delta("p1", "m1", "ab"), delta("p1", "m1", "c"), part("p1", "m1", "text", "abcd")]);
+        let text = run(&[
+            delta("p1", "m1", "ab"),
+            delta("p1", "m1", "c"),
+            part("p1", "m1", "text", "abcd"),
+        ]);
         assert_eq!(text, "abcd");
     }
 
     #[test]
     fn updates_without_deltas_give_the_new_suffix() {
-        let text = run(&[part("p1", "m1", "text", "one"), part("p1", "m1", "text", "one two"), part("p2", "m2", "text", "!")]);
+        let text = run(&[
+            part("p1", "m1", "text", "one"),
+            part("p1", "m1", "text", "one two"),
+            part("p2", "m2", "text", "!"),
+        ]);
         assert_eq!(text, "one two!");
     }
 }

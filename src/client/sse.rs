@@ -227,7 +227,11 @@ mod tests {
         let events = parse_all(&[b"event: x\r\ndata: 1\r\rdata: 2\n\ndata: 3\r\n\r\n"]);
         assert_eq!(
             events,
-            vec![event("x", "1", None), event("message", "2", None), event("message", "3", None)]
+            vec![
+                event("x", "1", None),
+                event("message", "2", None),
+                event("message", "3", None)
+            ]
         );
     }
 
@@ -249,7 +253,11 @@ mod tests {
         let events = parser.push(b"id: 7\nretry: 1500\ndata: a\n\ndata: b\n\nid\nretry: x\ndata: c\n\n");
         assert_eq!(
             events,
-            vec![event("message", "a", Some("7")), event("message", "b", Some("7")), event("message", "c", Some(""))]
+            vec![
+                event("message", "a", Some("7")),
+                event("message", "b", Some("7")),
+                event("message", "c", Some(""))
+            ]
         );
         assert_eq!(parser.retry(), Some(Duration::from_millis(1500)));
     }

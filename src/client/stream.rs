@@ -79,7 +79,11 @@ fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
 
 /// Opens `GET /global/event` and waits for its first event (`server.connected`),
 /// so that whatever happens after this returns is seen by the stream.
-async fn subscribe(client: &Client, http: &reqwest::Client, decoder: &mut EventDecoder) -> Result<reqwest::Response, Error> {
+async fn subscribe(
+    client: &Client,
+    http: &reqwest::Client,
+    decoder: &mut EventDecoder,
+) -> Result<reqwest::Response, Error> {
     let what = "GET /global/event";
     let url = client.endpoint("global/event")?;
     let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
@@ -87,14 +91,28 @@ async fn subscribe(client: &Client, http: &reqwest::Client, decoder: &mut EventD
         request = request.header("Last-Event-ID", id);
     }
     let limit = client.timeout();
-    let timed_out = || Error::new(ErrorKind::Timeout, None, format!("opencode server at {} did not open the event stream within {}s", client.url(), limit.as_secs_f64()));
+    let timed_out = || {
+        Error::new(
+            ErrorKind::Timeout,
+            None,
+            format!(
+                "opencode server at {} did not open the event stream within {}s",
+                client.url(),
+                limit.as_secs_f64()
+            ),
+        )
+    };
     let mut response = timeout(limit, request.send())
         .await
         .map_err(|_| timed_out())?
         .map_err(|e| client.transport_error(what, &e, Some(limit)))?;
     let status = response.status();
     if !status.is_success() {
-        let body = timeout(limit, response.bytes()).await.ok().and_then(Result::ok).unwrap_or_default();
+        let body = timeout(limit, response.bytes())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
         return Err(client.status_error(what, status, &body));
     }
     // Wait for the first frame; hold on to any events it brings? The first
@@ -105,7 +123,11 @@ async fn subscribe(client: &Client, http: &reqwest::Client, decoder: &mut EventD
             decoder.push(&bytes).for_each(drop);
             Ok(response)
         }
-        Ok(None) => Err(Error::new(ErrorKind::Connect, None, format!("opencode server at {} closed the event stream at once", client.url()))),
+        Ok(None) => Err(Error::new(
+            ErrorKind::Connect,
+            None,
+            format!("opencode server at {} closed the event stream at once", client.url()),
+        )),
         Err(e) => Err(client.transport_error(what, &e, Some(limit))),
     }
 }
@@ -121,6 +143,7 @@ enum StreamItem {
 pub struct EventStream {
     queue: Receiver<StreamItem>,
     worker: Worker,
+    closed: bool,
 }
 
 impl EventStream {
@@ -128,22 +151,38 @@ impl EventStream {
         let http = client.async_http()?;
         let (tx, rx) = queue()?;
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let worker = Worker::spawn("opencode-events", move |stopped| watch(client, http, options, tx, ready_tx, stopped))?;
+        let worker = Worker::spawn("opencode-events", move |stopped| {
+            watch(client, http, options, tx, ready_tx, stopped)
+        })?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(EventStream { queue: rx, worker }),
+            Ok(Ok(())) => Ok(EventStream {
+                queue: rx,
+                worker,
+                closed: false,
+            }),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err(Error::new(ErrorKind::Connect, None, "the event stream stopped before it started")),
+            Err(_) => Err(Error::new(
+                ErrorKind::Connect,
+                None,
+                "the event stream stopped before it started",
+            )),
         }
     }
 
     /// The next event, waiting up to `timeout` (`None`: as long as it takes).
     /// `None` when the time ran out or the stream is closed.
     pub fn next(&self, timeout: Option<Duration>) -> Option<Result<Event, Error>> {
+        if self.closed {
+            return None;
+        }
         self.queue.recv_timeout(timeout).map(StreamItem::into_result)
     }
 
     /// The next event if one is already waiting.
     pub fn try_next(&self) -> Option<Result<Event, Error>> {
+        if self.closed {
+            return None;
+        }
         self.queue.try_recv().map(StreamItem::into_result)
     }
 
@@ -152,13 +191,16 @@ impl EventStream {
         self.queue.fd()
     }
 
-    /// Stops the background thread and waits for it. Further calls to `next` return `None`.
+    /// Stops the background thread and waits for it. Events still queued
+    /// are dropped: further calls to `next` return `None`.
     pub fn close(&mut self) {
+        self.closed = true;
         self.worker.stop();
     }
 
+    /// Closed by its owner, or ended by the server (with an error already handed over).
     pub fn is_closed(&self) -> bool {
-        self.queue.is_finished()
+        self.closed || self.queue.is_finished()
     }
 }
 
@@ -256,11 +298,23 @@ pub struct SendHandle {
 }
 
 impl SendHandle {
-    pub(crate) fn start(client: Client, session_id: String, body: Value, heartbeat: Duration) -> Result<SendHandle, Error> {
+    pub(crate) fn start(
+        client: Client,
+        session_id: String,
+        body: Value,
+        expect_reply: bool,
+        heartbeat: Duration,
+    ) -> Result<SendHandle, Error> {
         let http = client.async_http()?;
         let (tx, rx) = queue()?;
-        let session = session_id.clone();
-        let worker = Worker::spawn("opencode-send", move |stopped| follow(client, http, session, body, heartbeat, tx, stopped))?;
+        let message = Message {
+            session_id: session_id.clone(),
+            body,
+            expect_reply,
+        };
+        let worker = Worker::spawn("opencode-send", move |stopped| {
+            follow(client, http, message, heartbeat, tx, stopped)
+        })?;
         Ok(SendHandle {
             queue: rx,
             worker,
@@ -294,15 +348,26 @@ impl SendHandle {
     }
 }
 
+/// The message a [`SendHandle`] sends.
+struct Message {
+    session_id: String,
+    body: Value,
+    expect_reply: bool,
+}
+
 async fn follow(
     client: Client,
     http: reqwest::Client,
-    session_id: String,
-    body: Value,
+    message: Message,
     heartbeat: Duration,
     tx: Sender<SendUpdate>,
     mut stopped: oneshot::Receiver<()>,
 ) {
+    let Message {
+        session_id,
+        body,
+        expect_reply,
+    } = message;
     let filter = EventOptions::default().session(session_id.clone());
     let mut decoder = EventDecoder::default();
     // Subscribe before sending, so no delta is published before we listen.
@@ -316,7 +381,7 @@ async fn follow(
             }
         },
     };
-    let post = post_message(&client, &http, &session_id, &body);
+    let post = post_message(&client, &http, &session_id, &body, expect_reply);
     tokio::pin!(post);
     let mut text = ReplyText::default();
     let mut result: Option<Result<Reply, Error>> = None;
@@ -326,7 +391,11 @@ async fn follow(
     loop {
         let reading = async {
             match events.as_mut() {
-                Some(response) => timeout(heartbeat, response.chunk()).await.ok().and_then(Result::ok).flatten(),
+                Some(response) => timeout(heartbeat, response.chunk())
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .flatten(),
                 None => None,
             }
         };
@@ -403,7 +472,13 @@ async fn sleep_until_or_forever(deadline: Option<Instant>) {
     }
 }
 
-async fn post_message(client: &Client, http: &reqwest::Client, session_id: &str, body: &Value) -> Result<Reply, Error> {
+async fn post_message(
+    client: &Client,
+    http: &reqwest::Client,
+    session_id: &str,
+    body: &Value,
+    expect_reply: bool,
+) -> Result<Reply, Error> {
     let path = format!("session/{}/message", encode_segment(session_id));
     let what = format!("POST /{path}");
     let url = client.endpoint(&path)?;
@@ -418,12 +493,23 @@ async fn post_message(client: &Client, http: &reqwest::Client, session_id: &str,
             .await
             .map_err(|e| client.transport_error(&what, &e, limit))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| client.transport_error(&what, &e, limit))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| client.transport_error(&what, &e, limit))?;
         Ok::<_, Error>((status, body))
     };
     let (status, body) = match limit {
         Some(limit) => timeout(limit, exchange).await.map_err(|_| {
-            Error::new(ErrorKind::Timeout, None, format!("opencode server at {} did not answer {what} within {}s", client.url(), limit.as_secs_f64()))
+            Error::new(
+                ErrorKind::Timeout,
+                None,
+                format!(
+                    "opencode server at {} did not answer {what} within {}s",
+                    client.url(),
+                    limit.as_secs_f64()
+                ),
+            )
         })??,
         None => exchange.await?,
     };
@@ -431,7 +517,7 @@ async fn post_message(client: &Client, http: &reqwest::Client, session_id: &str,
         return Err(client.status_error(&what, status, &body));
     }
     let reply: Reply = client.decode(&path, status, &body)?;
-    reply.into_result()
+    reply.into_result(expect_reply)
 }
 
 async fn abort(client: &Client, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {

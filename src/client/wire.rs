@@ -275,8 +275,15 @@ impl Reply {
 
     /// A reply is delivered with HTTP 200 even when the AI failed; the failure
     /// sits in `info.error`. Turn that into an error of its own kind.
-    pub(crate) fn into_result(self) -> Result<Reply, Error> {
+    ///
+    /// A generation aborted before the AI wrote anything answers with the
+    /// user's own message; unless no reply was asked for, that is an abort too.
+    pub(crate) fn into_result(self, expect_reply: bool) -> Result<Reply, Error> {
         let Some(failure) = self.info.error.as_ref().filter(|e| !e.is_null()) else {
+            if expect_reply && self.info.role == "user" {
+                let message = "the generation was aborted before the AI answered";
+                return Err(Error::new(ErrorKind::Aborted, Some(200), message).with_reply(self));
+            }
             return Ok(self);
         };
         let name = failure.get("name").and_then(Value::as_str).unwrap_or("UnknownError");
@@ -294,7 +301,10 @@ impl Reply {
         } else if detail.is_empty() {
             (ErrorKind::Provider, format!("the AI provider failed ({name})"))
         } else {
-            (ErrorKind::Provider, format!("the AI provider failed ({name}): {detail}"))
+            (
+                ErrorKind::Provider,
+                format!("the AI provider failed ({name}): {detail}"),
+            )
         };
         Err(Error::new(kind, Some(200), message).with_reply(self))
     }
@@ -338,7 +348,12 @@ fn json_message(json: &Value) -> Option<String> {
 
 fn looks_like_html(text: &str) -> bool {
     let head = text.get(..text.len().min(200)).unwrap_or(text).to_ascii_lowercase();
-    head.starts_with('<') && (head.contains("<html") || head.contains("<!doctype") || head.contains("<head") || head.contains("<body") || head.contains("<title"))
+    head.starts_with('<')
+        && (head.contains("<html")
+            || head.contains("<!doctype")
+            || head.contains("<head")
+            || head.contains("<body")
+            || head.contains("<title"))
 }
 
 /// The title of an HTML page, or its text with the tags dropped.
@@ -425,7 +440,7 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(reply.text(), "hello world");
-        assert!(reply.into_result().is_ok());
+        assert!(reply.into_result(true).is_ok());
     }
 
     #[test]
@@ -436,7 +451,7 @@ mod tests {
             "parts": []
         }))
         .unwrap();
-        let err = reply.into_result().unwrap_err();
+        let err = reply.into_result(true).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Provider);
         assert_eq!(err.message(), "the AI provider failed (APIError): boom");
         assert!(err.reply().is_some());
@@ -450,9 +465,20 @@ mod tests {
             "parts": []
         }))
         .unwrap();
-        let err = reply.into_result().unwrap_err();
+        let err = reply.into_result(true).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Aborted);
         assert_eq!(err.message(), "the generation was aborted: Aborted");
+    }
+
+    #[test]
+    fn the_users_own_message_back_means_aborted_unless_no_reply_was_asked() {
+        let reply: Reply = serde_json::from_value(json!({
+            "info": {"id": "m", "sessionID": "s", "role": "user"},
+            "parts": [{"type": "text", "text": "prompt"}]
+        }))
+        .unwrap();
+        assert_eq!(reply.clone().into_result(true).unwrap_err().kind(), ErrorKind::Aborted);
+        assert!(reply.into_result(false).is_ok());
     }
 
     #[test]
@@ -489,7 +515,10 @@ mod tests {
         assert_eq!(server_message(b""), None);
         assert_eq!(server_message(b"  \n"), None);
         assert_eq!(server_message(b"plain text").as_deref(), Some("plain text"));
-        assert_eq!(server_message(&[0xff, 0xfe, b'a']).as_deref(), Some("\u{fffd}\u{fffd}a"));
+        assert_eq!(
+            server_message(&[0xff, 0xfe, b'a']).as_deref(),
+            Some("\u{fffd}\u{fffd}a")
+        );
         let long = "x".repeat(1000);
         assert_eq!(server_message(long.as_bytes()).unwrap().len(), 303);
     }

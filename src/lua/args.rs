@@ -58,7 +58,10 @@ impl Args {
 
     pub(crate) fn string(&self, position: usize) -> ArgResult<String> {
         match self.get(position) {
-            Value::String(s) => s.to_str().map(|s| s.to_owned()).map_err(|_| self.error(position, "string is not valid UTF-8")),
+            Value::String(s) => s
+                .to_str()
+                .map(|s| s.to_owned())
+                .map_err(|_| self.error(position, "string is not valid UTF-8")),
             _ => Err(self.expected(position, "string")),
         }
     }
@@ -79,7 +82,9 @@ impl Args {
                 _ => Err(self.error(position, "session id is empty")),
             },
             Value::Table(t) => match t.get::<Value>("id") {
-                Ok(Value::String(s)) if !s.as_bytes().is_empty() => Ok(s.to_str().map(|s| s.to_owned()).unwrap_or_default()),
+                Ok(Value::String(s)) if !s.as_bytes().is_empty() => {
+                    Ok(s.to_str().map(|s| s.to_owned()).unwrap_or_default())
+                }
                 _ => Err(self.error(position, "session table has no string 'id'")),
             },
             _ => Err(self.expected(position, "session id (string or session table)")),
@@ -115,7 +120,9 @@ impl<'a> Options<'a> {
                         self.known.join(", ")
                     )))
                 }
-                other => return Err(self.error(format!("option names are strings, got a {} key", lua_type_name(other)))),
+                other => {
+                    return Err(self.error(format!("option names are strings, got a {} key", lua_type_name(other))))
+                }
             }
         }
         Ok(())
@@ -137,7 +144,10 @@ impl<'a> Options<'a> {
     }
 
     fn type_error(&self, name: &str, expected: &str, got: &Value) -> ArgError {
-        self.error(format!("option '{name}': {expected} expected, got {}", lua_type_name(got)))
+        self.error(format!(
+            "option '{name}': {expected} expected, got {}",
+            lua_type_name(got)
+        ))
     }
 
     pub(crate) fn string(&self, name: &str) -> ArgResult<Option<String>> {
@@ -168,7 +178,9 @@ impl<'a> Options<'a> {
             other => return Err(self.type_error(name, "number of seconds", &other)),
         };
         if !(seconds.is_finite() && seconds > 0.0 && seconds < 1e9) {
-            return Err(self.error(format!("option '{name}': seconds must be a positive number, got {seconds}")));
+            return Err(self.error(format!(
+                "option '{name}': seconds must be a positive number, got {seconds}"
+            )));
         }
         Ok(Some(Duration::from_secs_f64(seconds)))
     }

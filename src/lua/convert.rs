@@ -138,14 +138,21 @@ fn table_to_json(lua: &Lua, table: &Table, depth: usize, path: &mut String) -> R
     for pair in table.pairs::<Value, Value>() {
         let (key, item) = pair.map_err(|e| NotJson(e.to_string()))?;
         let key = match &key {
-            Value::String(s) => s.to_str().map(|s| s.to_owned()).map_err(|_| NotJson("table key is not valid UTF-8".into()))?,
+            Value::String(s) => s
+                .to_str()
+                .map(|s| s.to_owned())
+                .map_err(|_| NotJson("table key is not valid UTF-8".into()))?,
             Value::Integer(i) => i.to_string(),
             Value::Number(n) => n.to_string(),
             other => {
                 return Err(NotJson(format!(
                     "a table with a {} key cannot be sent as JSON{}",
                     lua_type_name(other),
-                    if path.is_empty() { String::new() } else { format!(" at {path}") }
+                    if path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at {path}")
+                    }
                 )))
             }
         };

@@ -12,7 +12,9 @@ use mlua::{Function, Lua, Table, UserData, UserDataFields, UserDataMethods, Valu
 use super::args::{ArgError, Args, Options};
 use super::convert::{json_to_lua, lua_type_name};
 use super::{client_arg, message_args, raw, reply_to_lua, Failure, Raw, SEND_KEYS};
-use crate::client::{self, Client, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, SendHandle, SendUpdate};
+use crate::client::{
+    self, Client, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, SendHandle, SendUpdate,
+};
 
 const STREAM_METHODS: &str = "opencode.stream.methods";
 const STREAM_CALL: &str = "opencode.stream.call";
@@ -22,40 +24,70 @@ const CALLBACK_FAILED: &str = "opencode.callback_failed";
 
 pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     core.set("events", raw(lua, events)?)?;
-    core.set("stream_next", raw(lua, |lua, args| {
-        let timeout = timeout_arg(args, 2)?;
-        let stream = stream_arg(args, 1)?;
-        let next = stream.stream.next(timeout);
-        event_result(lua, next)
-    })?)?;
-    core.set("stream_poll", raw(lua, |lua, args| {
-        let stream = stream_arg(args, 1)?;
-        let next = stream.stream.try_next();
-        event_result(lua, next)
-    })?)?;
-    core.set("stream_close", raw(lua, |_, args| {
-        let Value::UserData(ud) = args.get(1) else {
-            return Err(args.expected(1, "opencode stream").into());
-        };
-        let mut stream = ud.borrow_mut::<LuaStream>().map_err(|_| args.expected(1, "opencode stream"))?;
-        stream.stream.close();
-        Ok(Value::Boolean(true))
-    })?)?;
-    core.set("stream_fd", raw(lua, |_, args| Ok(Value::Integer(stream_arg(args, 1)?.stream.fd() as mlua::Integer)))?)?;
+    core.set(
+        "stream_next",
+        raw(lua, |lua, args| {
+            let timeout = timeout_arg(args, 2)?;
+            let stream = stream_arg(args, 1)?;
+            let next = stream.stream.next(timeout);
+            event_result(lua, next)
+        })?,
+    )?;
+    core.set(
+        "stream_poll",
+        raw(lua, |lua, args| {
+            let stream = stream_arg(args, 1)?;
+            let next = stream.stream.try_next();
+            event_result(lua, next)
+        })?,
+    )?;
+    core.set(
+        "stream_close",
+        raw(lua, |_, args| {
+            let Value::UserData(ud) = args.get(1) else {
+                return Err(args.expected(1, "opencode stream").into());
+            };
+            let mut stream = ud
+                .borrow_mut::<LuaStream>()
+                .map_err(|_| args.expected(1, "opencode stream"))?;
+            stream.stream.close();
+            Ok(Value::Boolean(true))
+        })?,
+    )?;
+    core.set(
+        "stream_fd",
+        raw(lua, |_, args| {
+            Ok(Value::Integer(stream_arg(args, 1)?.stream.fd() as mlua::Integer))
+        })?,
+    )?;
 
     core.set("send_async", raw(lua, send_async)?)?;
-    core.set("handle_poll", raw(lua, |lua, args| with_handle(args, |handle| handle.poll(lua)))?)?;
-    core.set("handle_wait", raw(lua, |lua, args| {
-        let timeout = timeout_arg(args, 2)?;
-        with_handle(args, |handle| handle.wait(lua, timeout))
-    })?)?;
-    core.set("handle_cancel", raw(lua, |_, args| {
-        with_handle(args, |handle| {
-            handle.cancel("the send was cancelled");
-            Ok(Value::Boolean(true))
-        })
-    })?)?;
-    core.set("handle_fd", raw(lua, |_, args| with_handle(args, |handle| Ok(Value::Integer(handle.handle.fd() as mlua::Integer))))?)?;
+    core.set(
+        "handle_poll",
+        raw(lua, |lua, args| with_handle(args, |handle| handle.poll(lua)))?,
+    )?;
+    core.set(
+        "handle_wait",
+        raw(lua, |lua, args| {
+            let timeout = timeout_arg(args, 2)?;
+            with_handle(args, |handle| handle.wait(lua, timeout))
+        })?,
+    )?;
+    core.set(
+        "handle_cancel",
+        raw(lua, |_, args| {
+            with_handle(args, |handle| {
+                handle.cancel("the send was cancelled");
+                Ok(Value::Boolean(true))
+            })
+        })?,
+    )?;
+    core.set(
+        "handle_fd",
+        raw(lua, |_, args| {
+            with_handle(args, |handle| Ok(Value::Integer(handle.handle.fd() as mlua::Integer)))
+        })?,
+    )?;
 
     core.set(
         "set_live_methods",
@@ -109,29 +141,48 @@ impl UserData for LuaStream {
 
     fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
         methods.add_meta_method("__tostring", |_, this, ()| {
-            Ok(format!("opencode.stream ({})", if this.stream.is_closed() { "closed" } else { "open" }))
+            Ok(format!(
+                "opencode.stream ({})",
+                if this.stream.is_closed() { "closed" } else { "open" }
+            ))
         });
     }
 }
 
 fn stream_arg(args: &Args, position: usize) -> Result<mlua::UserDataRef<LuaStream>, ArgError> {
     match args.get(position) {
-        Value::UserData(ud) => ud.borrow::<LuaStream>().map_err(|_| args.expected(position, "opencode stream")),
+        Value::UserData(ud) => ud
+            .borrow::<LuaStream>()
+            .map_err(|_| args.expected(position, "opencode stream")),
         _ => Err(args.expected(position, "opencode stream")),
     }
 }
 
 fn events(lua: &Lua, args: &Args) -> Raw {
     let client = client_arg(args, 1)?;
-    let options = Options::new(args.opt_table(2)?, 2, &["session", "types", "directory", "heartbeat_timeout"])?;
-    let mut event_options = EventOptions::default();
-    event_options.session_id = match options.value("session") {
+    let options = Options::new(
+        args.opt_table(2)?,
+        2,
+        &["session", "types", "directory", "heartbeat_timeout"],
+    )?;
+    let session_id = match options.value("session") {
         Value::Nil => None,
-        Value::String(s) => Some(s.to_str().map_err(|_| options.named_error("session", "not valid UTF-8"))?.to_owned()),
-        Value::Table(t) => Some(t.get::<String>("id").map_err(|_| options.named_error("session", "session table has no string 'id'"))?),
-        other => return Err(options.named_error("session", format!("session id expected, got {}", lua_type_name(&other))).into()),
+        Value::String(s) => Some(
+            s.to_str()
+                .map_err(|_| options.named_error("session", "not valid UTF-8"))?
+                .to_owned(),
+        ),
+        Value::Table(t) => Some(
+            t.get::<String>("id")
+                .map_err(|_| options.named_error("session", "session table has no string 'id'"))?,
+        ),
+        other => {
+            return Err(options
+                .named_error("session", format!("session id expected, got {}", lua_type_name(&other)))
+                .into())
+        }
     };
-    event_options.types = match options.value("types") {
+    let types = match options.value("types") {
         Value::Nil => None,
         Value::String(s) => Some(vec![s.to_string_lossy()]),
         Value::Table(t) => Some(
@@ -139,12 +190,23 @@ fn events(lua: &Lua, args: &Args) -> Raw {
                 .collect::<mlua::Result<Vec<_>>>()
                 .map_err(|_| options.named_error("types", "a list of event type strings expected"))?,
         ),
-        other => return Err(options.named_error("types", format!("string or list expected, got {}", lua_type_name(&other))).into()),
+        other => {
+            return Err(options
+                .named_error(
+                    "types",
+                    format!("string or list expected, got {}", lua_type_name(&other)),
+                )
+                .into())
+        }
     };
-    event_options.directory = options.string("directory")?;
-    if let Some(limit) = options.seconds("heartbeat_timeout")? {
-        event_options.heartbeat_timeout = limit;
-    }
+    let event_options = EventOptions {
+        session_id,
+        types,
+        directory: options.string("directory")?,
+        heartbeat_timeout: options
+            .seconds("heartbeat_timeout")?
+            .unwrap_or(EventOptions::default().heartbeat_timeout),
+    };
     let stream = client.events(event_options)?;
     Ok(Value::UserData(lua.create_userdata(LuaStream { stream })?))
 }
@@ -184,7 +246,9 @@ fn with_handle(args: &Args, f: impl FnOnce(&mut LuaHandle) -> Raw) -> Raw {
     let Value::UserData(ud) = args.get(1) else {
         return Err(args.expected(1, "opencode handle").into());
     };
-    let mut handle = ud.borrow_mut::<LuaHandle>().map_err(|_| args.expected(1, "opencode handle (not busy)"))?;
+    let mut handle = ud
+        .borrow_mut::<LuaHandle>()
+        .map_err(|_| args.expected(1, "opencode handle (not busy)"))?;
     f(&mut handle)
 }
 
@@ -192,12 +256,18 @@ fn callback(options: &Options, name: &str) -> Result<Option<Function>, Failure> 
     match options.value(name) {
         Value::Nil => Ok(None),
         Value::Function(f) => Ok(Some(f)),
-        other => Err(options.named_error(name, format!("function expected, got {}", lua_type_name(&other))).into()),
+        other => Err(options
+            .named_error(name, format!("function expected, got {}", lua_type_name(&other)))
+            .into()),
     }
 }
 
 fn send_async(lua: &Lua, args: &Args) -> Raw {
-    let keys: Vec<&str> = SEND_KEYS.iter().copied().chain(["on_text", "on_event", "on_permission"]).collect();
+    let keys: Vec<&str> = SEND_KEYS
+        .iter()
+        .copied()
+        .chain(["on_text", "on_event", "on_permission"])
+        .collect();
     let (client, session_id, prompt, send_options, options) = message_args(lua, args, &keys)?;
     let on_text = callback(&options, "on_text")?;
     let on_event = callback(&options, "on_event")?;
@@ -236,7 +306,8 @@ impl LuaHandle {
             let Some(update) = self.handle.next(left) else {
                 if self.outcome.is_none() {
                     let waited = timeout.unwrap_or_default().as_secs_f64();
-                    let message = format!("the reply was not complete within {waited}s (the send goes on; wait again or cancel)");
+                    let message =
+                        format!("the reply was not complete within {waited}s (the send goes on; wait again or cancel)");
                     return Err(Failure::Call(Error::new(ErrorKind::Timeout, None, message)));
                 }
                 break;
@@ -297,7 +368,12 @@ impl LuaHandle {
     }
 
     fn answer_permission(&mut self, lua: &Lua, event: Event) -> Result<Result<(), CallbackFailed>, Failure> {
-        let request_id = event.properties.get("id").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+        let request_id = event
+            .properties
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let reply = match &self.on_permission {
             None => {
                 // Nobody to ask: refuse rather than leave the session waiting forever.
@@ -347,11 +423,19 @@ fn is_failure(lua: &Lua, value: &Value) -> bool {
 
 fn refused_error(request: &Event) -> Error {
     let props = &request.properties;
-    let permission = props.get("permission").and_then(serde_json::Value::as_str).unwrap_or("a tool");
+    let permission = props
+        .get("permission")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("a tool");
     let patterns = props
         .get("patterns")
         .and_then(serde_json::Value::as_array)
-        .map(|p| p.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join(", "))
+        .map(|p| {
+            p.iter()
+                .filter_map(serde_json::Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_default();
     Error::new(
         ErrorKind::Permission,

@@ -30,51 +30,91 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let core = lua.create_table()?;
     core.set("null", Value::NULL)?;
     core.set("connect", raw(lua, connect)?)?;
-    core.set("health", raw(lua, |lua, args| {
-        let health = client_arg(args, 1)?.health()?;
-        to_lua(lua, &health)
-    })?)?;
-    core.set("sessions", raw(lua, |lua, args| {
-        let sessions = client_arg(args, 1)?.sessions()?;
-        to_lua(lua, &sessions)
-    })?)?;
-    core.set("session", raw(lua, |lua, args| {
-        let client = client_arg(args, 1)?;
-        let session = client.session(&args.session_id(2)?)?;
-        to_lua(lua, &session)
-    })?)?;
+    core.set(
+        "health",
+        raw(lua, |lua, args| {
+            let health = client_arg(args, 1)?.health()?;
+            to_lua(lua, &health)
+        })?,
+    )?;
+    core.set(
+        "sessions",
+        raw(lua, |lua, args| {
+            let sessions = client_arg(args, 1)?.sessions()?;
+            to_lua(lua, &sessions)
+        })?,
+    )?;
+    core.set(
+        "session",
+        raw(lua, |lua, args| {
+            let client = client_arg(args, 1)?;
+            let session = client.session(&args.session_id(2)?)?;
+            to_lua(lua, &session)
+        })?,
+    )?;
     core.set("new_session", raw(lua, new_session)?)?;
     core.set("send", raw(lua, send)?)?;
     core.set("prompt_async", raw(lua, prompt_async)?)?;
-    core.set("reply_permission", raw(lua, |_, args| {
-        let client = client_arg(args, 1)?;
-        let request_id = args.string(2)?;
-        let reply = args.string(3)?;
-        let reply = PermissionReply::parse(&reply)
-            .ok_or_else(|| args.error(3, format!("'once', 'always' or 'reject' expected, got {reply:?}")))?;
-        let message = match args.get(4) {
-            Value::Nil => None,
-            _ => Some(args.string(4)?),
-        };
-        Ok(Value::Boolean(client.reply_permission(&request_id, reply, message.as_deref())?))
-    })?)?;
-    core.set("tui_append_prompt", raw(lua, |_, args| {
-        let client = client_arg(args, 1)?;
-        Ok(Value::Boolean(client.tui_append_prompt(&args.string(2)?)?))
-    })?)?;
-    core.set("tui_submit_prompt", raw(lua, |_, args| Ok(Value::Boolean(client_arg(args, 1)?.tui_submit_prompt()?)))?)?;
-    core.set("tui_clear_prompt", raw(lua, |_, args| Ok(Value::Boolean(client_arg(args, 1)?.tui_clear_prompt()?)))?)?;
+    core.set(
+        "reply_permission",
+        raw(lua, |_, args| {
+            let client = client_arg(args, 1)?;
+            let request_id = args.string(2)?;
+            let reply = args.string(3)?;
+            let reply = PermissionReply::parse(&reply)
+                .ok_or_else(|| args.error(3, format!("'once', 'always' or 'reject' expected, got {reply:?}")))?;
+            let message = match args.get(4) {
+                Value::Nil => None,
+                _ => Some(args.string(4)?),
+            };
+            Ok(Value::Boolean(client.reply_permission(
+                &request_id,
+                reply,
+                message.as_deref(),
+            )?))
+        })?,
+    )?;
+    core.set(
+        "tui_append_prompt",
+        raw(lua, |_, args| {
+            let client = client_arg(args, 1)?;
+            Ok(Value::Boolean(client.tui_append_prompt(&args.string(2)?)?))
+        })?,
+    )?;
+    core.set(
+        "tui_submit_prompt",
+        raw(lua, |_, args| {
+            Ok(Value::Boolean(client_arg(args, 1)?.tui_submit_prompt()?))
+        })?,
+    )?;
+    core.set(
+        "tui_clear_prompt",
+        raw(lua, |_, args| {
+            Ok(Value::Boolean(client_arg(args, 1)?.tui_clear_prompt()?))
+        })?,
+    )?;
     core.set("tui_show_toast", raw(lua, tui_show_toast)?)?;
     live::install(lua, &core)?;
-    core.set("delete", raw(lua, |_, args| {
-        let client = client_arg(args, 1)?;
-        Ok(Value::Boolean(client.delete(&args.session_id(2)?)?))
-    })?)?;
-    core.set("abort", raw(lua, |_, args| {
-        let client = client_arg(args, 1)?;
-        Ok(Value::Boolean(client.abort(&args.session_id(2)?)?))
-    })?)?;
-    core.set("url", raw(lua, |lua, args| Ok(Value::String(lua.create_string(client_arg(args, 1)?.url())?)))?)?;
+    core.set(
+        "delete",
+        raw(lua, |_, args| {
+            let client = client_arg(args, 1)?;
+            Ok(Value::Boolean(client.delete(&args.session_id(2)?)?))
+        })?,
+    )?;
+    core.set(
+        "abort",
+        raw(lua, |_, args| {
+            let client = client_arg(args, 1)?;
+            Ok(Value::Boolean(client.abort(&args.session_id(2)?)?))
+        })?,
+    )?;
+    core.set(
+        "url",
+        raw(lua, |lua, args| {
+            Ok(Value::String(lua.create_string(client_arg(args, 1)?.url())?))
+        })?,
+    )?;
     core.set(
         "set_client_methods",
         lua.create_function(|lua, methods: Table| lua.set_named_registry_value(CLIENT_METHODS, methods))?,
@@ -170,19 +210,23 @@ impl UserData for LuaClient {
     }
 
     fn add_methods<M: UserDataMethods<Self>>(methods: &mut M) {
-        methods.add_meta_method("__tostring", |_, this, ()| Ok(format!("opencode.client: {}", this.client.url())));
+        methods.add_meta_method("__tostring", |_, this, ()| {
+            Ok(format!("opencode.client: {}", this.client.url()))
+        });
     }
 }
 
 fn client_arg(args: &Args, position: usize) -> Result<UserDataRef<LuaClient>, ArgError> {
     match args.get(position) {
-        Value::UserData(ud) => ud.borrow::<LuaClient>().map_err(|_| args.expected(position, "opencode client")),
+        Value::UserData(ud) => ud
+            .borrow::<LuaClient>()
+            .map_err(|_| args.expected(position, "opencode client")),
         _ => Err(args.expected(position, "opencode client")),
     }
 }
 
 fn to_lua<T: serde::Serialize>(lua: &Lua, value: &T) -> Raw {
-    let json = serde_json::to_value(value).map_err(|e| mlua::Error::external(e))?;
+    let json = serde_json::to_value(value).map_err(mlua::Error::external)?;
     Ok(json_to_lua(lua, &json)?)
 }
 
@@ -259,11 +303,22 @@ fn new_session(lua: &Lua, args: &Args) -> Raw {
             request.parent_id = match options.value("parentID") {
                 Value::Nil => None,
                 Value::String(_) => options.string("parentID")?,
-                Value::Table(t) => Some(t.get::<String>("id").map_err(|_| options.named_error("parentID", "session table has no string 'id'"))?),
-                other => return Err(options.named_error("parentID", format!("session id expected, got {}", convert::lua_type_name(&other))).into()),
+                Value::Table(t) => Some(
+                    t.get::<String>("id")
+                        .map_err(|_| options.named_error("parentID", "session table has no string 'id'"))?,
+                ),
+                other => {
+                    return Err(options
+                        .named_error(
+                            "parentID",
+                            format!("session id expected, got {}", convert::lua_type_name(&other)),
+                        )
+                        .into())
+                }
             };
             if let Some(rules) = options.table("permission")? {
-                request.permission = Some(permission_rules(lua, &rules).map_err(|detail| options.named_error("permission", detail))?);
+                request.permission =
+                    Some(permission_rules(lua, &rules).map_err(|detail| options.named_error("permission", detail))?);
             }
         }
     }
@@ -291,7 +346,11 @@ fn permission_rules(lua: &Lua, rules: &Table) -> Result<Json, String> {
                             list.push(rule(&permission, &pattern, &action));
                         }
                     }
-                    _ => return Err(format!("rule for {permission} must be an action string or a table of patterns")),
+                    _ => {
+                        return Err(format!(
+                            "rule for {permission} must be an action string or a table of patterns"
+                        ))
+                    }
                 }
             }
             Ok(Json::Array(list))
@@ -329,39 +388,54 @@ fn message_args<'a>(
         _ => return Err(args.expected(3, "string or table of parts").into()),
     };
     let options = Options::new(args.opt_table(4)?, 4, keys)?;
-    let mut send_options = SendOptions::default();
-    send_options.model = match options.value("model") {
-        Value::Nil => None,
-        Value::String(s) => {
-            let text = s.to_string_lossy();
-            Some(
-                ModelRef::parse(&text)
-                    .ok_or_else(|| options.named_error("model", format!("\"provider/model\" expected, got {text:?}")))?,
-            )
-        }
-        Value::Table(t) => {
-            let field = |name: &str| t.get::<Option<String>>(name).ok().flatten();
-            match (field("providerID"), field("modelID")) {
-                (Some(provider), Some(model)) => Some(ModelRef::new(provider, model)),
-                _ => return Err(options.named_error("model", "table needs string providerID and modelID").into()),
+    let model =
+        match options.value("model") {
+            Value::Nil => None,
+            Value::String(s) => {
+                let text = s.to_string_lossy();
+                Some(ModelRef::parse(&text).ok_or_else(|| {
+                    options.named_error("model", format!("\"provider/model\" expected, got {text:?}"))
+                })?)
             }
-        }
-        other => {
-            return Err(options
-                .named_error("model", format!("string or table expected, got {}", convert::lua_type_name(&other)))
-                .into())
-        }
+            Value::Table(t) => {
+                let field = |name: &str| t.get::<Option<String>>(name).ok().flatten();
+                match (field("providerID"), field("modelID")) {
+                    (Some(provider), Some(model)) => Some(ModelRef::new(provider, model)),
+                    _ => {
+                        return Err(options
+                            .named_error("model", "table needs string providerID and modelID")
+                            .into())
+                    }
+                }
+            }
+            other => {
+                return Err(options
+                    .named_error(
+                        "model",
+                        format!("string or table expected, got {}", convert::lua_type_name(&other)),
+                    )
+                    .into())
+            }
+        };
+    let tools = match options.table("tools")? {
+        None => None,
+        Some(tools) => match lua_to_json(lua, &Value::Table(tools)).map_err(|e| options.named_error("tools", e.0))? {
+            Json::Object(map) if map.values().all(Json::is_boolean) => Some(map),
+            _ => {
+                return Err(options
+                    .named_error("tools", "a table of tool names to booleans expected")
+                    .into())
+            }
+        },
     };
-    send_options.agent = options.string("agent")?;
-    send_options.system = options.string("system")?;
-    send_options.variant = options.string("variant")?;
-    if let Some(tools) = options.table("tools")? {
-        match lua_to_json(lua, &Value::Table(tools)).map_err(|e| options.named_error("tools", e.0))? {
-            Json::Object(map) if map.values().all(Json::is_boolean) => send_options.tools = Some(map),
-            _ => return Err(options.named_error("tools", "a table of tool names to booleans expected").into()),
-        }
-    }
-    send_options.no_reply = options.boolean("no_reply")?.unwrap_or(false);
+    let send_options = SendOptions {
+        model,
+        agent: options.string("agent")?,
+        system: options.string("system")?,
+        variant: options.string("variant")?,
+        tools,
+        no_reply: options.boolean("no_reply")?.unwrap_or(false),
+    };
     Ok((client, session_id, prompt, send_options, options))
 }
 
@@ -383,12 +457,16 @@ fn tui_show_toast(_: &Lua, args: &Args) -> Raw {
         Value::Table(t) => Options::new(Some(t.clone()), 2, &["message", "title", "variant", "duration"])?,
         _ => return Err(args.expected(2, "table").into()),
     };
-    let message = options.string("message")?.ok_or_else(|| options.named_error("message", "string expected, got nil"))?;
+    let message = options
+        .string("message")?
+        .ok_or_else(|| options.named_error("message", "string expected, got nil"))?;
     let mut toast = Toast::new(message);
     toast.title = options.string("title")?;
     if let Some(variant) = options.string("variant")? {
         if !["info", "success", "warning", "error"].contains(&variant.as_str()) {
-            return Err(options.named_error("variant", "'info', 'success', 'warning' or 'error' expected").into());
+            return Err(options
+                .named_error("variant", "'info', 'success', 'warning' or 'error' expected")
+                .into());
         }
         toast.variant = variant;
     }

@@ -60,6 +60,15 @@ pub enum Reply {
     Close,
     /// Do the inner reply, then close the connection (without announcing it).
     ThenClose(Box<Reply>),
+    /// A streamed body (no length; the connection closes after it): each
+    /// chunk is written after its pause. `hold` keeps the connection open,
+    /// silent, after the last chunk.
+    Stream {
+        status: u16,
+        content_type: String,
+        chunks: Vec<(Duration, Vec<u8>)>,
+        hold: Duration,
+    },
 }
 
 impl Reply {
@@ -88,6 +97,19 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+        }
+    }
+
+    /// An SSE stream of `data:` frames, `pause` apart, then silence for `hold`.
+    pub fn sse(frames: &[serde_json::Value], pause: Duration, hold: Duration) -> Reply {
+        Reply::Stream {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            chunks: frames
+                .iter()
+                .map(|frame| (pause, format!("data: {frame}\n\n").into_bytes()))
+                .collect(),
+            hold,
         }
     }
 
@@ -219,22 +241,48 @@ impl Shared {
     fn perform(&self, stream: &mut TcpStream, reply: Reply) -> bool {
         match reply {
             Reply::Respond { status, headers, body } => write_response(stream, status, &headers, &body).is_ok(),
-            Reply::Delay(delay, inner) => {
-                let deadline = Instant::now() + delay;
-                while Instant::now() < deadline {
-                    if self.stop.load(Ordering::SeqCst) {
+            Reply::Delay(delay, inner) => self.pause(delay) && self.perform(stream, *inner),
+            Reply::Close => false,
+            Reply::Stream {
+                status,
+                content_type,
+                chunks,
+                hold,
+            } => {
+                let head = format!(
+                    "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nConnection: close\r\n\r\n",
+                    reason(status)
+                );
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return false;
+                }
+                for (pause, chunk) in chunks {
+                    if !self.pause(pause) || stream.write_all(&chunk).and_then(|_| stream.flush()).is_err() {
                         return false;
                     }
-                    thread::sleep(Duration::from_millis(5).min(deadline.saturating_duration_since(Instant::now())));
                 }
-                self.perform(stream, *inner)
+                self.pause(hold);
+                false
             }
-            Reply::Close => false,
             Reply::ThenClose(inner) => {
                 self.perform(stream, *inner);
                 false
             }
         }
+    }
+}
+
+impl Shared {
+    /// Waits, ending early (false) when the server is being dropped.
+    fn pause(&self, delay: Duration) -> bool {
+        let deadline = Instant::now() + delay;
+        while Instant::now() < deadline {
+            if self.stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(5).min(deadline.saturating_duration_since(Instant::now())));
+        }
+        !self.stop.load(Ordering::SeqCst)
     }
 }
 

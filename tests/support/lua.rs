@@ -9,7 +9,13 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The stock interpreters the tests run under: (command, module build feature).
-pub const STOCK: &[(&str, &str)] = &[("lua5.4", "lua54"), ("lua5.1", "lua51"), ("luajit", "luajit")];
+pub const STOCK: &[(&str, &str)] = &[
+    ("lua5.4", "lua54"),
+    ("lua5.1", "lua51"),
+    ("luajit", "luajit"),
+    ("lua5.2", "lua52"),
+    ("lua5.3", "lua53"),
+];
 
 pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

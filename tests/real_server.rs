@@ -1,0 +1,246 @@
+//! End to end against a real `opencode serve` (installed by tools/setup.sh)
+//! whose model is the echo provider: the Rust client, the Lua API in the host
+//! and in stock interpreters, and ai-helloworld.
+//!
+//! These tests fail, never skip, when the server cannot be installed or started.
+
+#[path = "support/lua.rs"]
+mod lua;
+#[path = "support/real_server.rs"]
+mod real_server;
+
+use std::process::Command;
+use std::time::Duration;
+
+use lua::{host_binary, manifest_dir, run_bounded, run_lua_test, Runner, STOCK};
+use opencode::client::{Client, Config, ErrorKind, NewSession, SendOptions};
+use real_server::{OpencodeServer, ServerOptions};
+use serde_json::json;
+
+/// Streams its replies in several chunks with pauses, so streaming is visible.
+fn streaming_server() -> OpencodeServer {
+    OpencodeServer::start(ServerOptions {
+        chunk_delay_ms: 150,
+        ..ServerOptions::default()
+    })
+}
+
+fn client_for(server: &OpencodeServer) -> Client {
+    let mut config = Config::with_url(server.url());
+    config.password = server.password().map(str::to_owned);
+    Client::connect(config).expect("connect to the real server")
+}
+
+#[test]
+fn rust_client_create_send_list_delete() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    assert_eq!(client.health().unwrap().version.as_deref(), Some("1.18.33"));
+    let session = client.new_session(&NewSession::new().title("hello")).unwrap();
+    let reply = client
+        .send(&session.id, "hello world".into(), &SendOptions::default())
+        .unwrap();
+    assert_eq!(reply.text(), "echo: hello world");
+    assert!(client.sessions().unwrap().iter().any(|s| s.id == session.id));
+    assert!(client.delete(&session.id).unwrap());
+    let err = client
+        .send(&session.id, "again".into(), &SendOptions::default())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert_eq!(err.status(), Some(404));
+    assert!(err.message().contains("Session not found"), "{err}");
+}
+
+#[test]
+fn blocking_send_returns_aborted_when_aborted_from_another_thread() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let session = client.new_session(&NewSession::new()).unwrap();
+    let sender = {
+        let (client, id) = (client.clone(), session.id.clone());
+        std::thread::spawn(move || client.send(&id, "[[sleep:20000]] slow".into(), &SendOptions::default()))
+    };
+    // Abort once the session is working on it (a first prompt takes a moment to start).
+    let busy = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(50));
+        server.request("GET", "/session/status", None).json()[&session.id]["type"] == "busy"
+    });
+    assert!(busy, "the session never became busy");
+    assert!(client.abort(&session.id).unwrap());
+    let err = sender.join().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Aborted, "{err}");
+}
+
+#[test]
+fn wrong_password_is_auth_and_stopped_server_is_connect() {
+    let server = OpencodeServer::start(ServerOptions {
+        password: Some("correct horse".into()),
+        ..ServerOptions::default()
+    });
+    let mut config = Config::with_url(server.url());
+    config.password = Some("wrong".into());
+    let err = Client::connect(config.clone()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert_eq!(err.status(), Some(401));
+    assert!(!err.to_string().contains("wrong"), "{err}");
+    config.password = Some("correct horse".into());
+    let client = Client::connect(config.clone()).unwrap();
+    assert!(client.health().unwrap().healthy);
+    drop(server);
+    let err = client.health().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+    let err = Client::connect(config).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+}
+
+#[test]
+fn lua_api_against_the_real_server_in_the_host() {
+    let server = streaming_server();
+    run_lua_test(&Runner::Host, "real_server_test.lua", &[server.url()]);
+}
+
+#[test]
+fn lua_api_against_the_real_server_in_stock_interpreters() {
+    let server = streaming_server();
+    for (interpreter, lua) in STOCK {
+        run_lua_test(
+            &Runner::stock(interpreter, lua),
+            "real_server_test.lua",
+            &[server.url()],
+        );
+    }
+}
+
+#[test]
+fn permissions_against_the_real_server() {
+    let server = OpencodeServer::start(ServerOptions {
+        permission: Some(json!({"bash": "ask"})),
+        ..ServerOptions::default()
+    });
+    run_lua_test(&Runner::Host, "permission_test.lua", &[server.url()]);
+    run_lua_test(
+        &Runner::stock(STOCK[0].0, STOCK[0].1),
+        "permission_test.lua",
+        &[server.url()],
+    );
+}
+
+fn ai_helloworld(
+    runner: &Runner,
+    server: &OpencodeServer,
+    cwd: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    let mut command = match runner {
+        Runner::Host => {
+            let mut command = Command::new(host_binary());
+            command.arg("ai-helloworld");
+            command
+        }
+        stock => stock.command(&manifest_dir().join("lua/ai-helloworld.lua"), &[]),
+    };
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env("OPENCODE_SERVER_URL", server.url());
+    command.env_remove("OPENCODE_SERVER_PASSWORD");
+    run_bounded(command, Duration::from_secs(60))
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("opencode-lua-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn ai_helloworld_prints_the_reply_and_cleans_up_its_session() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let cwd = temp_dir("helloworld");
+    for runner in [Runner::Host, Runner::stock(STOCK[0].0, STOCK[0].1)] {
+        let before = client.sessions().unwrap().len();
+        let output = ai_helloworld(&runner, &server, &cwd, &[]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{}: {stdout} {}",
+            runner.name(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(stdout, "echo: hello world\n", "{}", runner.name());
+        assert_eq!(client.sessions().unwrap().len(), before, "its own session is deleted");
+        let output = ai_helloworld(&runner, &server, &cwd, &["write", "a", "haiku"]);
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "echo: write a haiku\n");
+    }
+    let _ = std::fs::remove_dir_all(&cwd);
+}
+
+#[test]
+fn ai_helloworld_uses_the_session_in_opencc_session_id() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let session = client.new_session(&NewSession::new().title("attached TUI")).unwrap();
+    let cwd = temp_dir("session-id");
+    // Set it the way a user would, with ComputerCraft's `set` program.
+    let set = Command::new(host_binary())
+        .args(["set", "opencc.session_id", &session.id])
+        .current_dir(&cwd)
+        .output()
+        .unwrap();
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let saved = std::fs::read_to_string(cwd.join(".settings")).unwrap();
+    assert!(
+        saved.contains(&format!("[ \"opencc.session_id\" ] = \"{}\",", session.id)),
+        "{saved}"
+    );
+
+    let output = ai_helloworld(&Runner::Host, &server, &cwd, &["to", "the", "tui"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "echo: to the tui\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The prompt and its reply are in that session, which still exists.
+    let messages = server
+        .request("GET", &format!("/session/{}/message", session.id), None)
+        .json();
+    let texts: Vec<String> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["parts"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["text"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        texts.contains(&"to the tui".to_owned()) && texts.contains(&"echo: to the tui".to_owned()),
+        "{texts:?}"
+    );
+    assert!(
+        client.session(&session.id).is_ok(),
+        "a session it did not create is kept"
+    );
+    let _ = std::fs::remove_dir_all(&cwd);
+}
+
+#[test]
+fn ai_helloworld_reports_a_wrong_password_and_exits_non_zero() {
+    let server = OpencodeServer::start(ServerOptions {
+        password: Some("sesame".into()),
+        ..ServerOptions::default()
+    });
+    let cwd = temp_dir("badpass");
+    std::fs::write(
+        cwd.join(".settings"),
+        "{\n  [ \"opencc.password\" ] = \"not-sesame\",\n}",
+    )
+    .unwrap();
+    let output = ai_helloworld(&Runner::Host, &server, &cwd, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("rejected the credentials"), "{stderr}");
+    assert!(!stderr.contains("not-sesame"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&cwd);
+}
