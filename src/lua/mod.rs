@@ -268,7 +268,15 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
             let options = Options::new(
                 Some(table.clone()),
                 1,
-                &["url", "username", "password", "directory", "timeout", "send_timeout"],
+                &[
+                    "url",
+                    "username",
+                    "password",
+                    "directory",
+                    "timeout",
+                    "send_timeout",
+                    "insecure",
+                ],
             )?;
             if let Some(url) = options.string("url")? {
                 config.url = url;
@@ -284,6 +292,7 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
                 config.timeout = timeout;
             }
             config.send_timeout = options.seconds("send_timeout")?;
+            config.insecure = options.boolean("insecure")?.unwrap_or(false);
         }
         _ => return Err(args.expected(1, "url string or option table").into()),
     }
