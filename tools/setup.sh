@@ -16,6 +16,8 @@ done
 command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 # Debian's luarocks 3.8 looks for lua.h before any build, even one that needs no headers.
 [ -f /usr/include/lua5.4/lua.h ] || missing+=(liblua5.4-dev)
+# libuv bindings, for the event-loop example (examples/luv_loop.lua).
+[ -f /usr/lib/x86_64-linux-gnu/lua/5.4/luv.so ] || [ -n "$(find /usr/lib -path '*lua/5.4/luv.so' 2>/dev/null | head -1)" ] || missing+=(lua-luv)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"

@@ -129,6 +129,7 @@
 ---@field directory string? project directory the server should work in (`x-opencode-directory`)
 ---@field timeout number? seconds (default 30); bounds connecting and every call except the wait for a reply to `send`
 ---@field send_timeout number? seconds; bounds the wait for a reply to `send` (default: none)
+---@field insecure boolean? accept any TLS certificate (self-signed); https is verified unless this is true
 
 ---`client:new_session(options)`
 ---@class opencode.NewSessionOptions
