@@ -1,0 +1,69 @@
+-- Callbacks, permissions and abort against fake servers (see tests/streams.rs).
+-- Arguments: URLs of the permission, callback-error and abort fakes.
+local dir = arg[0]:match("^(.*)[/\\]") or "."
+local T = dofile(dir .. "/testlib.lua")
+local opencode = require("opencode")
+
+local permission_url, callback_url, abort_url = arg[1], arg[2], arg[3]
+
+T.test("permission_asked_calls_the_handler_and_posts_its_answer", function()
+  local client = assert(opencode.connect(permission_url))
+  local asked
+  local reply = assert(client:send("ses_perm", "list files", {
+    on_permission = function(request)
+      asked = request
+      return "always"
+    end,
+  }))
+  T.eq(reply.text, "done", "reply")
+  T.eq(asked.id, "per_1", "request.id")
+  T.eq(asked.permission, "bash", "request.permission")
+  T.eq(asked.patterns[1], "ls -la", "request.patterns")
+end)
+
+T.test("an_error_in_a_callback_aborts_and_reaches_the_caller", function()
+  local client = assert(opencode.connect(callback_url))
+  local seen = ""
+  local ok, err = pcall(client.send, client, "ses_cb", "go", {
+    on_text = function(delta)
+      seen = seen .. delta
+      error({ code = 42 }) -- any value, kept as it is
+    end,
+  })
+  T.eq(ok, false, "pcall")
+  T.eq(type(err), "table", "the callback's own error value")
+  T.eq(err.code, 42, "error value")
+  T.eq(seen, "partial", "text before the error")
+end)
+
+T.test("abort_mid_send_gives_kind_aborted", function()
+  local client = assert(opencode.connect(abort_url))
+  local busy = false
+  local handle = assert(client:send_async("ses_abort", "long job", {
+    on_event = function(event)
+      busy = busy or event.type == "session.status"
+    end,
+  }))
+  for _ = 1, 200 do
+    if busy then break end
+    handle:wait(0.05)
+  end
+  T.truthy(busy, "saw the session working")
+  T.eq(client:abort("ses_abort"), true, "abort")
+  local reply, err = handle:wait(10)
+  T.fails("aborted", reply, err)
+  local again, err2 = handle:poll()
+  T.fails("aborted", again, err2)
+end)
+
+T.test("wait_times_out_but_the_send_goes_on", function()
+  local client = assert(opencode.connect(abort_url))
+  local handle = assert(client:send_async("ses_abort", "x"))
+  local reply, err = handle:wait(0.1)
+  T.fails("timeout", reply, err)
+  T.eq(handle:cancel(), true, "cancel")
+  local r2, err2 = handle:poll()
+  T.fails("closed", r2, err2)
+end)
+
+T.done("streams_test")
