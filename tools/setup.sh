@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need, skipping whatever is already there:
-# Debian's stock Lua interpreters, the opencode server (npm opencode-ai, pinned,
+# Debian's stock Lua interpreters and Neovim, the opencode server (npm opencode-ai, pinned,
 # cached in .cache/opencode) and the Rust crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ for pkg in "${LUA_PACKAGES[@]}"; do
   command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+# Neovim (LuaJIT inside) for examples/nvim.lua and tests/nvim.rs; the command is nvim.
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 # Debian's luarocks 3.8 looks for lua.h before any build, even one that needs no headers.
 [ -f /usr/include/lua5.4/lua.h ] || missing+=(liblua5.4-dev)
 # libuv bindings, for the event-loop example (examples/luv_loop.lua).
