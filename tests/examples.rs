@@ -23,7 +23,9 @@ fn server() -> OpencodeServer {
 
 fn example(runner: &Runner, name: &str, args: &[&str], server: &OpencodeServer) -> Command {
     let mut command = runner.command(&manifest_dir().join("examples").join(name), args);
-    command.env("OPENCODE_SERVER_URL", server.url()).env_remove("OPENCODE_SERVER_PASSWORD");
+    command
+        .env("OPENCODE_SERVER_URL", server.url())
+        .env_remove("OPENCODE_SERVER_PASSWORD");
     command
 }
 
@@ -31,9 +33,17 @@ fn example(runner: &Runner, name: &str, args: &[&str], server: &OpencodeServer) 
 fn stream_example_prints_the_reply_as_it_is_written() {
     let server = server();
     for runner in [Runner::Host, Runner::stock(STOCK[0].0, STOCK[0].1)] {
-        let output = run_bounded(example(&runner, "stream.lua", &["one", "two", "three"], &server), Duration::from_secs(60));
+        let output = run_bounded(
+            example(&runner, "stream.lua", &["one", "two", "three"], &server),
+            Duration::from_secs(60),
+        );
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(String::from_utf8_lossy(&output.stdout), "echo: one two three\n", "{}", runner.name());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "echo: one two three\n",
+            "{}",
+            runner.name()
+        );
     }
 }
 
@@ -41,9 +51,16 @@ fn stream_example_prints_the_reply_as_it_is_written() {
 fn luv_loop_example_keeps_the_loop_free_while_waiting() {
     let server = server();
     let runner = Runner::stock(STOCK[0].0, STOCK[0].1);
-    let output = run_bounded(example(&runner, "luv_loop.lua", &["from", "luv"], &server), Duration::from_secs(60));
+    let output = run_bounded(
+        example(&runner, "luv_loop.lua", &["from", "luv"], &server),
+        Duration::from_secs(60),
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.starts_with("echo: from luv\n"), "{stdout}");
     let ticks: u32 = stdout
         .split("ticked ")
@@ -60,7 +77,11 @@ fn watch_example_prints_the_events_of_a_session() {
     let client = Client::connect(Config::with_url(server.url())).unwrap();
     let session = client.new_session(&NewSession::new()).unwrap();
     let mut child = Command::new(host_binary())
-        .args([manifest_dir().join("examples/watch.lua").to_str().unwrap(), &session.id, "--until-idle"])
+        .args([
+            manifest_dir().join("examples/watch.lua").to_str().unwrap(),
+            &session.id,
+            "--until-idle",
+        ])
         .env("OPENCODE_SERVER_URL", server.url())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -69,13 +90,18 @@ fn watch_example_prints_the_events_of_a_session() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(lines.next().unwrap().unwrap(), format!("watching {}", session.id));
 
-    let reply = client.send(&session.id, "watch me".into(), &SendOptions::default()).unwrap();
+    let reply = client
+        .send(&session.id, "watch me".into(), &SendOptions::default())
+        .unwrap();
     assert_eq!(reply.text(), "echo: watch me");
 
     let start = Instant::now();
     let collector = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
     while child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(30), "watch.lua did not stop at session.idle");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "watch.lua did not stop at session.idle"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let seen = collector.join().unwrap();
