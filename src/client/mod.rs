@@ -5,6 +5,11 @@
 //! the AI's reply to a message is not, unless [`Config::send_timeout`] is set,
 //! because a reply that takes minutes is normal and the server sends nothing
 //! until it is complete.
+//!
+//! The calls block, but the I/O underneath is reqwest's async client driven
+//! on the calling thread by a single-threaded tokio runtime the client owns:
+//! no request is handed to another thread and back, which is most of what a
+//! call costs on a fast local server.
 
 mod error;
 mod events;
@@ -14,10 +19,11 @@ pub mod sse;
 mod stream;
 mod wire;
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use reqwest::blocking::Response;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -97,16 +103,27 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// A connection to one opencode server.
+/// A connection to one opencode server. Clones share the connections.
+///
+/// Calls block the calling thread; they must not be made from inside an
+/// async runtime (as with any blocking HTTP client).
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::blocking::Client,
-    /// Sent with every request (auth, directory); background streams build
-    /// their own HTTP client from them.
-    headers: HeaderMap,
+    origin: Arc<Origin>,
+    http: reqwest::Client,
+    /// Drives `http` on whichever thread makes a call.
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+/// Everything a request needs to know about the server, shared with the
+/// background threads of streams and async sends (which bring their own
+/// runtime and HTTP client: a connection belongs to the runtime it was made on).
+pub(crate) struct Origin {
     base: Url,
     /// `base` as people read it: no credentials, no trailing slash.
     display_url: String,
+    /// Sent with every request: auth, directory.
+    headers: HeaderMap,
     timeout: Duration,
     send_timeout: Option<Duration>,
     insecure: bool,
@@ -115,7 +132,7 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("url", &self.display_url)
+            .field("url", &self.origin.display_url)
             .finish_non_exhaustive()
     }
 }
@@ -167,24 +184,23 @@ impl Client {
             headers.insert("x-opencode-directory", value);
         }
 
-        crate::tls::install_crypto_provider();
-        let http = reqwest::blocking::Client::builder()
-            .default_headers(headers.clone())
-            .connect_timeout(config.timeout)
-            // Each call sets its own bound: see `timeout` and `send_timeout`.
-            .timeout(None::<Duration>)
-            .user_agent(USER_AGENT)
-            .tls_danger_accept_invalid_certs(config.insecure)
-            .build()
-            .map_err(|e| invalid(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Client {
-            http,
-            headers,
+        let origin = Arc::new(Origin {
             base,
             display_url,
+            headers,
             timeout: config.timeout,
             send_timeout: config.send_timeout,
             insecure: config.insecure,
+        });
+        let http = origin.http_client()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| invalid(format!("cannot start the I/O runtime: {e}")))?;
+        Ok(Client {
+            origin,
+            http,
+            runtime: Arc::new(runtime),
         })
     }
 
@@ -198,16 +214,16 @@ impl Client {
 
     /// The server's base URL, without credentials.
     pub fn url(&self) -> &str {
-        &self.display_url
+        &self.origin.display_url
     }
 
     pub fn health(&self) -> Result<Health, Error> {
-        self.call(Method::GET, "global/health", None, Some(self.timeout))
+        self.call(Method::GET, "global/health", None, Some(self.origin.timeout))
     }
 
     /// Every session of the server's current project.
     pub fn sessions(&self) -> Result<Vec<Session>, Error> {
-        self.call(Method::GET, "session", None, Some(self.timeout))
+        self.call(Method::GET, "session", None, Some(self.origin.timeout))
     }
 
     pub fn session(&self, id: &str) -> Result<Session, Error> {
@@ -215,22 +231,22 @@ impl Client {
             Method::GET,
             &format!("session/{}", encode_segment(id)),
             None,
-            Some(self.timeout),
+            Some(self.origin.timeout),
         )
     }
 
     pub fn new_session(&self, request: &NewSession) -> Result<Session, Error> {
-        let body = serde_json::to_value(request).map_err(|e| self.decode_error("encode the session", &e))?;
-        self.call(Method::POST, "session", Some(&body), Some(self.timeout))
+        let body = serde_json::to_value(request).map_err(|e| decode_error("encode the session", &e))?;
+        self.call(Method::POST, "session", Some(&body), Some(self.origin.timeout))
     }
 
     /// Sends a message and waits for the AI's whole reply. Never retried: a
     /// retry would make the AI do the work twice.
     pub fn send(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<Reply, Error> {
         let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| self.decode_error("encode the message", &e))?;
+            .map_err(|e| decode_error("encode the message", &e))?;
         let path = format!("session/{}/message", encode_segment(session_id));
-        let reply: Reply = self.call(Method::POST, &path, Some(&body), self.send_timeout)?;
+        let reply: Reply = self.call(Method::POST, &path, Some(&body), self.origin.send_timeout)?;
         reply.into_result(!options.no_reply)
     }
 
@@ -239,7 +255,7 @@ impl Client {
             Method::DELETE,
             &format!("session/{}", encode_segment(session_id)),
             None,
-            Some(self.timeout),
+            Some(self.origin.timeout),
         )
     }
 
@@ -247,16 +263,16 @@ impl Client {
     /// fails with [`ErrorKind::Aborted`].
     pub fn abort(&self, session_id: &str) -> Result<bool, Error> {
         let path = format!("session/{}/abort", encode_segment(session_id));
-        self.call(Method::POST, &path, None, Some(self.timeout))
+        self.call(Method::POST, &path, None, Some(self.origin.timeout))
     }
 
     /// Sends a message and returns as soon as the server accepted it (204);
     /// the reply arrives on the event stream. Never retried.
     pub fn prompt_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<(), Error> {
         let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| self.decode_error("encode the message", &e))?;
+            .map_err(|e| decode_error("encode the message", &e))?;
         let path = format!("session/{}/prompt_async", encode_segment(session_id));
-        self.request(Method::POST, &path, Some(&body), Some(self.timeout))
+        self.request(Method::POST, &path, Some(&body), Some(self.origin.timeout))
             .map(|_| ())
     }
 
@@ -264,10 +280,10 @@ impl Client {
     /// written; see [`SendHandle`].
     pub fn send_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<SendHandle, Error> {
         let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| self.decode_error("encode the message", &e))?;
+            .map_err(|e| decode_error("encode the message", &e))?;
         let expect_reply = !options.no_reply;
         SendHandle::start(
-            self.clone(),
+            self.origin.clone(),
             session_id.to_owned(),
             body,
             expect_reply,
@@ -277,7 +293,7 @@ impl Client {
 
     /// Opens the server's event stream; see [`EventStream`].
     pub fn events(&self, options: EventOptions) -> Result<EventStream, Error> {
-        EventStream::open(self.clone(), options)
+        EventStream::open(self.origin.clone(), options)
     }
 
     /// Answers a permission request (`permission.asked`).
@@ -292,27 +308,32 @@ impl Client {
             body["message"] = Value::String(message.to_owned());
         }
         let path = format!("permission/{}/reply", encode_segment(request_id));
-        self.call(Method::POST, &path, Some(&body), Some(self.timeout))
+        self.call(Method::POST, &path, Some(&body), Some(self.origin.timeout))
     }
 
     /// Appends text to the prompt of the TUI attached to the server.
     pub fn tui_append_prompt(&self, text: &str) -> Result<bool, Error> {
         let body = serde_json::json!({ "text": text });
-        self.call(Method::POST, "tui/append-prompt", Some(&body), Some(self.timeout))
+        self.call(
+            Method::POST,
+            "tui/append-prompt",
+            Some(&body),
+            Some(self.origin.timeout),
+        )
     }
 
     /// Submits the TUI's prompt, as pressing enter would.
     pub fn tui_submit_prompt(&self) -> Result<bool, Error> {
-        self.call(Method::POST, "tui/submit-prompt", None, Some(self.timeout))
+        self.call(Method::POST, "tui/submit-prompt", None, Some(self.origin.timeout))
     }
 
     pub fn tui_clear_prompt(&self) -> Result<bool, Error> {
-        self.call(Method::POST, "tui/clear-prompt", None, Some(self.timeout))
+        self.call(Method::POST, "tui/clear-prompt", None, Some(self.origin.timeout))
     }
 
     pub fn tui_show_toast(&self, toast: &Toast) -> Result<bool, Error> {
-        let body = serde_json::to_value(toast).map_err(|e| self.decode_error("encode the toast", &e))?;
-        self.call(Method::POST, "tui/show-toast", Some(&body), Some(self.timeout))
+        let body = serde_json::to_value(toast).map_err(|e| decode_error("encode the toast", &e))?;
+        self.call(Method::POST, "tui/show-toast", Some(&body), Some(self.origin.timeout))
     }
 
     /// One request and its JSON answer, with every failure mapped to an [`Error`].
@@ -324,7 +345,102 @@ impl Client {
         timeout: Option<Duration>,
     ) -> Result<T, Error> {
         let (status, bytes) = self.request(method, path, body, timeout)?;
-        self.decode(path, status, &bytes)
+        self.origin.decode(path, status, &bytes)
+    }
+
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        timeout: Option<Duration>,
+    ) -> Result<(StatusCode, Vec<u8>), Error> {
+        let once = || self.block_on(self.origin.exchange(&self.http, method.clone(), path, body, timeout));
+        // A GET changes nothing on the server, so one broken connection (a
+        // reset, a keep-alive connection the server had just closed) is worth
+        // one more try. Anything that carries a prompt is never retried.
+        match once() {
+            Err(e) if method == Method::GET && e.kind() == ErrorKind::Connect && e.status().is_none() => once(),
+            other => other,
+        }
+    }
+
+    /// Runs `future` on this thread. The first yield lets the connections'
+    /// own tasks catch up on what happened while no call was running (a server
+    /// closing an idle keep-alive connection, say) before a request picks one.
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(async {
+            tokio::task::yield_now().await;
+            future.await
+        })
+    }
+}
+
+impl Origin {
+    /// An HTTP client sending this origin's headers, for the runtime it is first used on.
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
+        crate::tls::install_crypto_provider();
+        reqwest::Client::builder()
+            .default_headers(self.headers.clone())
+            .connect_timeout(self.timeout)
+            .tcp_keepalive(Duration::from_secs(15))
+            .tcp_nodelay(true)
+            .user_agent(USER_AGENT)
+            .tls_danger_accept_invalid_certs(self.insecure)
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot set up the HTTP client: {e}")))
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.display_url
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub(crate) fn send_timeout(&self) -> Option<Duration> {
+        self.send_timeout
+    }
+
+    pub(crate) fn endpoint(&self, path: &str) -> Result<Url, Error> {
+        self.base
+            .join(path)
+            .map_err(|e| Error::new(ErrorKind::Config, None, format!("invalid path {path:?}: {e}")))
+    }
+
+    /// One request and its whole answer; statuses other than 2xx become errors.
+    pub(crate) async fn exchange(
+        &self,
+        http: &reqwest::Client,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        timeout: Option<Duration>,
+    ) -> Result<(StatusCode, Vec<u8>), Error> {
+        let url = self.endpoint(path)?;
+        let what = format!("{method} /{path}");
+        let mut request = http.request(method, url);
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(body) = body {
+            let bytes = serde_json::to_vec(body).map_err(|e| decode_error("encode the request", &e))?;
+            request = request.header(CONTENT_TYPE, "application/json").body(bytes);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&what, &e, timeout))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&what, &e, timeout))?;
+        if status.is_success() {
+            return Ok((status, bytes.to_vec()));
+        }
+        Err(self.status_error(&what, status, &bytes))
     }
 
     pub(crate) fn decode<T: DeserializeOwned>(&self, path: &str, status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
@@ -339,78 +455,6 @@ impl Client {
                 ),
             )
         })
-    }
-
-    pub(crate) fn endpoint(&self, path: &str) -> Result<Url, Error> {
-        self.base
-            .join(path)
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("invalid path {path:?}: {e}")))
-    }
-
-    /// An HTTP client for a background thread's own runtime, sending the same
-    /// headers. Built per thread: a reqwest client belongs to the runtime it runs on.
-    pub(crate) fn async_http(&self) -> Result<reqwest::Client, Error> {
-        reqwest::Client::builder()
-            .default_headers(self.headers.clone())
-            .connect_timeout(self.timeout)
-            .tcp_keepalive(Duration::from_secs(15))
-            .user_agent(USER_AGENT)
-            .tls_danger_accept_invalid_certs(self.insecure)
-            .build()
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot set up the HTTP client: {e}")))
-    }
-
-    pub(crate) fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    pub(crate) fn send_timeout(&self) -> Option<Duration> {
-        self.send_timeout
-    }
-
-    fn request(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        timeout: Option<Duration>,
-    ) -> Result<(StatusCode, Vec<u8>), Error> {
-        let result = self.request_once(method.clone(), path, body, timeout);
-        // A GET changes nothing on the server, so one broken connection (a
-        // reset, a keep-alive connection the server had just closed) is worth
-        // one more try. Anything that carries a prompt is never retried.
-        match result {
-            Err(e) if method == Method::GET && e.kind() == ErrorKind::Connect && e.status().is_none() => {
-                self.request_once(method, path, body, timeout)
-            }
-            other => other,
-        }
-    }
-
-    fn request_once(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        timeout: Option<Duration>,
-    ) -> Result<(StatusCode, Vec<u8>), Error> {
-        let url = self.endpoint(path)?;
-        let what = format!("{method} /{path}");
-        let mut request = self.http.request(method, url);
-        if let Some(timeout) = timeout {
-            request = request.timeout(timeout);
-        }
-        if let Some(body) = body {
-            let bytes = serde_json::to_vec(body).map_err(|e| self.decode_error("encode the request", &e))?;
-            request = request.header(CONTENT_TYPE, "application/json").body(bytes);
-        }
-        let response = request.send().map_err(|e| self.transport_error(&what, &e, timeout))?;
-        let status = response.status();
-        let bytes = read_body(response).map_err(|e| self.transport_error(&what, &e, timeout))?;
-        if status.is_success() {
-            return Ok((status, bytes));
-        }
-        Err(self.status_error(&what, status, &bytes))
     }
 
     pub(crate) fn status_error(&self, what: &str, status: StatusCode, body: &[u8]) -> Error {
@@ -451,14 +495,10 @@ impl Client {
         };
         Error::new(ErrorKind::Connect, None, message)
     }
-
-    pub(crate) fn decode_error(&self, what: &str, error: &serde_json::Error) -> Error {
-        Error::new(ErrorKind::Decode, None, format!("could not {what}: {error}"))
-    }
 }
 
-fn read_body(response: Response) -> Result<Vec<u8>, reqwest::Error> {
-    response.bytes().map(|bytes| bytes.to_vec())
+pub(crate) fn decode_error(what: &str, error: &serde_json::Error) -> Error {
+    Error::new(ErrorKind::Decode, None, format!("could not {what}: {error}"))
 }
 
 /// The innermost cause of an error, which is the one that names what happened

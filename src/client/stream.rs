@@ -13,7 +13,9 @@ use std::os::fd::RawFd;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use std::sync::Arc;
+
+use reqwest::header::ACCEPT;
 use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -22,7 +24,7 @@ use tokio::time::{sleep, timeout, Instant};
 use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
 use super::notify::{self, Receiver, Sender};
 use super::reply_text::{ReplyText, TextDelta};
-use super::{encode_segment, Client, Error, ErrorKind, Reply};
+use super::{encode_segment, Error, ErrorKind, Origin, Reply};
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -80,24 +82,24 @@ fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
 /// Opens `GET /global/event` and waits for its first event (`server.connected`),
 /// so that whatever happens after this returns is seen by the stream.
 async fn subscribe(
-    client: &Client,
+    origin: &Origin,
     http: &reqwest::Client,
     decoder: &mut EventDecoder,
 ) -> Result<reqwest::Response, Error> {
     let what = "GET /global/event";
-    let url = client.endpoint("global/event")?;
+    let url = origin.endpoint("global/event")?;
     let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
     if let Some(id) = decoder.last_event_id() {
         request = request.header("Last-Event-ID", id);
     }
-    let limit = client.timeout();
+    let limit = origin.timeout();
     let timed_out = || {
         Error::new(
             ErrorKind::Timeout,
             None,
             format!(
                 "opencode server at {} did not open the event stream within {}s",
-                client.url(),
+                origin.url(),
                 limit.as_secs_f64()
             ),
         )
@@ -105,7 +107,7 @@ async fn subscribe(
     let mut response = timeout(limit, request.send())
         .await
         .map_err(|_| timed_out())?
-        .map_err(|e| client.transport_error(what, &e, Some(limit)))?;
+        .map_err(|e| origin.transport_error(what, &e, Some(limit)))?;
     let status = response.status();
     if !status.is_success() {
         let body = timeout(limit, response.bytes())
@@ -113,7 +115,7 @@ async fn subscribe(
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        return Err(client.status_error(what, status, &body));
+        return Err(origin.status_error(what, status, &body));
     }
     // Wait for the first frame; hold on to any events it brings? The first
     // frame is the server's own `server.connected`, which is housekeeping.
@@ -126,9 +128,9 @@ async fn subscribe(
         Ok(None) => Err(Error::new(
             ErrorKind::Connect,
             None,
-            format!("opencode server at {} closed the event stream at once", client.url()),
+            format!("opencode server at {} closed the event stream at once", origin.url()),
         )),
-        Err(e) => Err(client.transport_error(what, &e, Some(limit))),
+        Err(e) => Err(origin.transport_error(what, &e, Some(limit))),
     }
 }
 
@@ -147,12 +149,12 @@ pub struct EventStream {
 }
 
 impl EventStream {
-    pub(crate) fn open(client: Client, options: EventOptions) -> Result<EventStream, Error> {
-        let http = client.async_http()?;
+    pub(crate) fn open(origin: Arc<Origin>, options: EventOptions) -> Result<EventStream, Error> {
+        let http = origin.http_client()?;
         let (tx, rx) = queue()?;
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let worker = Worker::spawn("opencode-events", move |stopped| {
-            watch(client, http, options, tx, ready_tx, stopped)
+            watch(origin, http, options, tx, ready_tx, stopped)
         })?;
         match ready_rx.recv() {
             Ok(Ok(())) => Ok(EventStream {
@@ -214,7 +216,7 @@ impl StreamItem {
 }
 
 async fn watch(
-    client: Client,
+    origin: Arc<Origin>,
     http: reqwest::Client,
     options: EventOptions,
     tx: Sender<StreamItem>,
@@ -224,7 +226,7 @@ async fn watch(
     let mut decoder = EventDecoder::default();
     let mut response = tokio::select! {
         _ = &mut stopped => return,
-        opened = subscribe(&client, &http, &mut decoder) => match opened {
+        opened = subscribe(&origin, &http, &mut decoder) => match opened {
             Ok(response) => response,
             Err(e) => {
                 let _ = ready.send(Err(e));
@@ -260,7 +262,7 @@ async fn watch(
             }
             tokio::select! {
                 _ = &mut stopped => return,
-                opened = subscribe(&client, &http, &mut decoder) => match opened {
+                opened = subscribe(&origin, &http, &mut decoder) => match opened {
                     Ok(response) => break response,
                     Err(e) if matches!(e.kind(), ErrorKind::Auth | ErrorKind::NotFound) => {
                         tx.send(StreamItem::Failed(e));
@@ -299,13 +301,13 @@ pub struct SendHandle {
 
 impl SendHandle {
     pub(crate) fn start(
-        client: Client,
+        origin: Arc<Origin>,
         session_id: String,
         body: Value,
         expect_reply: bool,
         heartbeat: Duration,
     ) -> Result<SendHandle, Error> {
-        let http = client.async_http()?;
+        let http = origin.http_client()?;
         let (tx, rx) = queue()?;
         let message = Message {
             session_id: session_id.clone(),
@@ -313,7 +315,7 @@ impl SendHandle {
             expect_reply,
         };
         let worker = Worker::spawn("opencode-send", move |stopped| {
-            follow(client, http, message, heartbeat, tx, stopped)
+            follow(origin, http, message, heartbeat, tx, stopped)
         })?;
         Ok(SendHandle {
             queue: rx,
@@ -356,7 +358,7 @@ struct Message {
 }
 
 async fn follow(
-    client: Client,
+    origin: Arc<Origin>,
     http: reqwest::Client,
     message: Message,
     heartbeat: Duration,
@@ -373,7 +375,7 @@ async fn follow(
     // Subscribe before sending, so no delta is published before we listen.
     let mut events = tokio::select! {
         _ = &mut stopped => return,
-        opened = subscribe(&client, &http, &mut decoder) => match opened {
+        opened = subscribe(&origin, &http, &mut decoder) => match opened {
             Ok(response) => Some(response),
             Err(e) => {
                 tx.send(SendUpdate::Finished(Err(e)));
@@ -381,7 +383,7 @@ async fn follow(
             }
         },
     };
-    let post = post_message(&client, &http, &session_id, &body, expect_reply);
+    let post = post_message(&origin, &http, &session_id, &body, expect_reply);
     tokio::pin!(post);
     let mut text = ReplyText::default();
     let mut result: Option<Result<Reply, Error>> = None;
@@ -403,7 +405,7 @@ async fn follow(
             _ = &mut stopped => {
                 if result.is_none() {
                     // The owner gave up: stop the AI too, and let the POST end.
-                    let _ = abort(&client, &http, &session_id).await;
+                    let _ = abort(&origin, &http, &session_id).await;
                     let _ = timeout(ABORT_GRACE, &mut post).await;
                 }
                 return;
@@ -445,12 +447,12 @@ async fn follow(
                     tokio::select! {
                         _ = sleep(backoff) => {}
                         _ = &mut stopped => {
-                            let _ = abort(&client, &http, &session_id).await;
+                            let _ = abort(&origin, &http, &session_id).await;
                             return;
                         }
                     }
                     backoff = (backoff * 2).min(MAX_BACKOFF);
-                    if let Ok(response) = subscribe(&client, &http, &mut decoder).await {
+                    if let Ok(response) = subscribe(&origin, &http, &mut decoder).await {
                         events = Some(response);
                         tx.send(SendUpdate::Event(Event::synthetic(RECONNECTED)));
                     }
@@ -473,58 +475,23 @@ async fn sleep_until_or_forever(deadline: Option<Instant>) {
 }
 
 async fn post_message(
-    client: &Client,
+    origin: &Origin,
     http: &reqwest::Client,
     session_id: &str,
     body: &Value,
     expect_reply: bool,
 ) -> Result<Reply, Error> {
     let path = format!("session/{}/message", encode_segment(session_id));
-    let what = format!("POST /{path}");
-    let url = client.endpoint(&path)?;
-    let bytes = serde_json::to_vec(body).map_err(|e| client.decode_error("encode the message", &e))?;
-    let limit = client.send_timeout();
-    let exchange = async {
-        let response = http
-            .post(url)
-            .header(CONTENT_TYPE, "application/json")
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| client.transport_error(&what, &e, limit))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| client.transport_error(&what, &e, limit))?;
-        Ok::<_, Error>((status, body))
-    };
-    let (status, body) = match limit {
-        Some(limit) => timeout(limit, exchange).await.map_err(|_| {
-            Error::new(
-                ErrorKind::Timeout,
-                None,
-                format!(
-                    "opencode server at {} did not answer {what} within {}s",
-                    client.url(),
-                    limit.as_secs_f64()
-                ),
-            )
-        })??,
-        None => exchange.await?,
-    };
-    if !status.is_success() {
-        return Err(client.status_error(&what, status, &body));
-    }
-    let reply: Reply = client.decode(&path, status, &body)?;
+    let limit = origin.send_timeout();
+    let (status, bytes) = origin.exchange(http, Method::POST, &path, Some(body), limit).await?;
+    let reply: Reply = origin.decode(&path, status, &bytes)?;
     reply.into_result(expect_reply)
 }
 
-async fn abort(client: &Client, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
-    let url = client.endpoint(&format!("session/{}/abort", encode_segment(session_id)))?;
-    let request = http.post(url).send();
-    match timeout(client.timeout(), request).await {
-        Ok(Ok(_)) => Ok(()),
-        _ => Err(Error::new(ErrorKind::Timeout, None, "abort did not go through")),
-    }
+async fn abort(origin: &Origin, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
+    let path = format!("session/{}/abort", encode_segment(session_id));
+    origin
+        .exchange(http, Method::POST, &path, None, Some(origin.timeout()))
+        .await
+        .map(|_| ())
 }
