@@ -23,6 +23,7 @@
 ---| "aborted"   # the generation was aborted (`client:abort`)
 ---| "permission" # a background send asked for a permission that nobody answered, so it was refused
 ---| "closed"    # the background send was cancelled (`handle:cancel`)
+---| "config"    # `opencode.serve` could not run the opencode program (or find a free port)
 
 ---A failure of the network, the server or the AI, returned as `nil, err`.
 ---`tostring(err)` gives `err.message`. (A caller's mistake is raised as a Lua
@@ -131,6 +132,26 @@
 ---@field send_timeout number? seconds; bounds the wait for a reply to `send` (default: none)
 ---@field insecure boolean? accept any TLS certificate (self-signed); https is verified unless this is true
 
+---`opencode.serve(options)`: how to start `opencode serve`.
+---@class opencode.ServeOptions
+---@field bin string? the opencode program; default: `OPENCODE_BIN`, else "opencode" on the PATH
+---@field hostname string? address to listen on; default "127.0.0.1"
+---@field port integer? port to listen on; default 0: a free port
+---@field password string|false? the server's password; default: a random one; false: none
+---@field config table|string? opencode configuration (as opencode.json, or its JSON text), merged over opencode's own files
+---@field timeout number? seconds to wait for the server to listen (default 30)
+---@field cwd string? the directory the server runs in, its project; default: the current one
+---@field env table<string, string|false>? environment changes for the server (false removes a variable)
+
+---`client:server()`: the server `opencode.serve` started.
+---@class opencode.ServerInfo
+---@field pid integer the process id of `opencode serve` (and of its process group)
+---@field url string
+---@field username string
+---@field password string? nil when it runs without one
+---@field running boolean false once stopped (or ended by itself)
+---@field output string the last lines it printed
+
 ---`client:new_session(options)`
 ---@class opencode.NewSessionOptions
 ---@field title string?
@@ -228,6 +249,17 @@ function Client:abort(session) end
 ---The server URL, without credentials.
 ---@return string url
 function Client:url() end
+
+---Stops the server `opencode.serve` started for this client (and everything
+---it started); later calls fail with kind "connect". Does nothing for a client
+---from `opencode.connect`. Garbage collection and the interpreter's exit stop
+---the server too.
+---@return true
+function Client:close() end
+
+---The server `opencode.serve` started for this client, or nil for a client from `opencode.connect`.
+---@return opencode.ServerInfo?
+function Client:server() end
 
 ---Sends a message in the background and follows its reply as it is written.
 ---@param session opencode.SessionRef
@@ -435,6 +467,17 @@ opencode.settings = Settings
 ---@return opencode.Client? client
 ---@return opencode.Error? err
 function opencode.connect(options) end
+
+---Starts `opencode serve` (its own process group, on a free port of 127.0.0.1
+---by default), waits until it listens and returns a client connected to it,
+---which owns it: `client:close()`, garbage collection of the client or the
+---interpreter's exit stop the server and everything it started. Fails with
+---`nil, err` (kind "timeout", "connect" or "config") whose message quotes the
+---last lines the server printed.
+---@param options? opencode.ServeOptions
+---@return opencode.Client? client
+---@return opencode.Error? err
+function opencode.serve(options) end
 
 ---`client:health()` in function form.
 ---@param client opencode.Client

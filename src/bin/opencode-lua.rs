@@ -12,6 +12,8 @@ use mlua::{Lua, LuaOptions, MultiValue, StdLib, Table, Value};
 const USAGE: &str = "\
 usage: opencode-lua SCRIPT.lua [ARGS...]   run a Lua script; require(\"opencode\") is built in
        opencode-lua NAME [ARGS...]         run a bundled script (see --list), e.g. ai-helloworld
+       opencode-lua --serve [--config FILE] SCRIPT.lua|NAME [ARGS...]
+                                           run it against an `opencode serve` started for it
        opencode-lua set [NAME [VALUE]]     show or change a setting in ./.settings (as ComputerCraft's set)
        opencode-lua get NAME               print one setting
        opencode-lua --list                 name the bundled scripts
@@ -59,17 +61,8 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         "set" | "get" => settings_program(first, rest),
-        name => match opencode::BUNDLED_SCRIPTS.iter().find(|(bundled, _)| *bundled == name) {
-            Some((name, source)) => run_script(&program, name, &format!("={name}"), source.as_bytes(), rest),
-            None if name.starts_with('-') => {
-                eprintln!("opencode-lua: unknown option {name}\n{USAGE}");
-                return ExitCode::from(2);
-            }
-            None => match std::fs::read(name) {
-                Ok(source) => run_script(&program, name, &format!("@{name}"), &source, rest),
-                Err(e) => Err(format!("cannot open {name}: {e}")),
-            },
-        },
+        "--serve" => serve_program(&program, rest),
+        name => run_named(&program, name, rest),
     };
     match result {
         Ok(code) => code,
@@ -78,6 +71,57 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs a bundled script by name, or a script file.
+fn run_named(program: &str, name: &str, rest: &[String]) -> Result<ExitCode, String> {
+    match opencode::BUNDLED_SCRIPTS.iter().find(|(bundled, _)| *bundled == name) {
+        Some((name, source)) => run_script(program, name, &format!("={name}"), source.as_bytes(), rest),
+        None if name.starts_with('-') => {
+            eprintln!("opencode-lua: unknown option {name}\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+        None => match std::fs::read(name) {
+            Ok(source) => run_script(program, name, &format!("@{name}"), &source, rest),
+            Err(e) => Err(format!("cannot open {name}: {e}")),
+        },
+    }
+}
+
+/// The URL and password of the server `--serve` started, for new_lua().
+static SERVED: std::sync::OnceLock<(String, Option<String>)> = std::sync::OnceLock::new();
+
+/// `--serve [--config FILE] SCRIPT|NAME [ARGS...]`: starts `opencode serve`
+/// (`OPENCODE_BIN`, else `opencode` on the PATH; its configuration is opencode's
+/// own, or FILE), runs the script against it and stops it when the script ends.
+/// The script finds it in OPENCODE_SERVER_URL and OPENCODE_SERVER_PASSWORD
+/// (and, in memory only, the settings opencc.url and opencc.password).
+fn serve_program(program: &str, mut args: &[String]) -> Result<ExitCode, String> {
+    let mut options = opencode::server::ServeOptions::new();
+    if args.first().map(String::as_str) == Some("--config") {
+        let file = args.get(1).ok_or("--config needs a file")?;
+        let path = std::fs::canonicalize(file).map_err(|e| format!("cannot open {file}: {e}"))?;
+        options.env.push(("OPENCODE_CONFIG".into(), Some(path.into())));
+        args = &args[2..];
+    }
+    let Some((script, rest)) = args.split_first() else {
+        eprintln!("opencode-lua: --serve needs a script to run\n{USAGE}");
+        return Ok(ExitCode::from(2));
+    };
+    if let Some(password) = std::env::var("OPENCODE_SERVER_PASSWORD").ok().filter(|p| !p.is_empty()) {
+        options.password = Some(password);
+    }
+    let server = opencode::server::Server::start(&options).map_err(|e| e.to_string())?;
+    // No other thread reads the environment (the server's output readers do not).
+    std::env::set_var("OPENCODE_SERVER_URL", server.url());
+    match server.password() {
+        Some(password) => std::env::set_var("OPENCODE_SERVER_PASSWORD", password),
+        None => std::env::remove_var("OPENCODE_SERVER_PASSWORD"),
+    }
+    let _ = SERVED.set((server.url().to_owned(), server.password().map(str::to_owned)));
+    let result = run_named(program, script, rest);
+    server.stop();
+    result
 }
 
 fn mlua_version() -> String {
@@ -96,6 +140,17 @@ fn new_lua() -> mlua::Result<Lua> {
     // ComputerCraft programs read their settings through a `settings` global.
     let module: Table = lua.load("return require('opencode')").eval()?;
     lua.globals().set("settings", module.get::<Value>("settings")?)?;
+    if let Some((url, password)) = SERVED.get() {
+        // --serve: its server wins over a .settings file's (in memory; nothing is saved).
+        let settings: Table = module.get("settings")?;
+        let set: mlua::Function = settings.get("set")?;
+        let unset: mlua::Function = settings.get("unset")?;
+        set.call::<()>(("opencc.url", url.as_str()))?;
+        match password {
+            Some(password) => set.call::<()>(("opencc.password", password.as_str()))?,
+            None => unset.call::<()>("opencc.password")?,
+        }
+    }
     Ok(lua)
 }
 

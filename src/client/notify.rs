@@ -13,6 +13,12 @@ struct Shared<T> {
     ready: Condvar,
     /// Write end of the wake-up pipe; one byte means "look at the queue".
     wake: OwnedFd,
+    /// Read end of the wake-up pipe, handed out by [`Receiver::fd`]. It lives
+    /// here, not in the receiver, so that the pipe keeps a reader for as long
+    /// as the sender may write: a write to a pipe without one raises SIGPIPE,
+    /// which kills a stock `lua` (it does not ignore the signal as Rust
+    /// programs do) when a stream is dropped before its worker has stopped.
+    read: OwnedFd,
 }
 
 struct State<T> {
@@ -31,8 +37,6 @@ pub(crate) struct Sender<T> {
 /// The owning thread's end.
 pub(crate) struct Receiver<T> {
     shared: Arc<Shared<T>>,
-    /// Read end of the wake-up pipe, handed out by [`Receiver::fd`].
-    fd: OwnedFd,
 }
 
 pub(crate) fn channel<T>() -> std::io::Result<(Sender<T>, Receiver<T>)> {
@@ -54,8 +58,9 @@ pub(crate) fn channel<T>() -> std::io::Result<(Sender<T>, Receiver<T>)> {
         }),
         ready: Condvar::new(),
         wake: write,
+        read,
     });
-    Ok((Sender { shared: shared.clone() }, Receiver { shared, fd: read }))
+    Ok((Sender { shared: shared.clone() }, Receiver { shared }))
 }
 
 /// Non-blocking (a full pipe must never stall the worker) and close-on-exec.
@@ -156,13 +161,13 @@ impl<T> Receiver<T> {
     fn drain(&self, state: &mut State<T>) {
         let mut buf = [0u8; 64];
         // SAFETY: reading into a valid buffer from a non-blocking descriptor we own.
-        while unsafe { libc::read(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        while unsafe { libc::read(self.shared.read.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
         state.signaled = false;
     }
 
     /// A descriptor that is readable while items are queued (or the worker ended).
     pub(crate) fn fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
+        self.shared.read.as_raw_fd()
     }
 }
 

@@ -4,6 +4,7 @@
 mod args;
 mod convert;
 mod live;
+mod serve;
 
 use mlua::{Function, Lua, MultiValue, Table, UserData, UserDataFields, UserDataMethods, UserDataRef, Value};
 use serde_json::Value as Json;
@@ -95,6 +96,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     )?;
     core.set("tui_show_toast", raw(lua, tui_show_toast)?)?;
     live::install(lua, &core)?;
+    serve::install(lua, &core)?; // opencode.serve, client:close, client:server
     core.set(
         "delete",
         raw(lua, |_, args| {
@@ -193,6 +195,8 @@ where
 /// prelude's method table.
 struct LuaClient {
     client: Client,
+    /// The server `opencode.serve` started for this client; stopped with it.
+    server: Option<std::sync::Arc<crate::server::Server>>,
 }
 
 impl std::ops::Deref for LuaClient {
@@ -298,7 +302,8 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
     }
     let client = Client::new(config).map_err(|e| args.error(1, e.to_string()))?;
     client.health()?;
-    Ok(Value::UserData(lua.create_userdata(LuaClient { client })?))
+    let client = LuaClient { client, server: None };
+    Ok(Value::UserData(lua.create_userdata(client)?))
 }
 
 fn new_session(lua: &Lua, args: &Args) -> Raw {

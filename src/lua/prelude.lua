@@ -167,9 +167,15 @@ function Client:send_async(...)
   return handle, err
 end
 
+-- Managed servers (src/lua/serve.rs): close stops the server opencode.serve
+-- started for this client; server describes it (nil for opencode.connect's).
+Client.close = checked("close", core.close, 1)
+Client.server = checked("server", core.server, 1)
+
 core.set_client_methods(Client)
 
 M.connect = checked("connect", core.connect, 0)
+M.serve = checked("serve", core.serve, 0)
 
 -- The function forms of libaihelloworld.lua-style scripts: opencode.send(client, id, text).
 for _, name in ipairs(client_methods) do

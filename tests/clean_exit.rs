@@ -1,0 +1,233 @@
+//! Every interpreter exits cleanly (status 0, no signal, within 5 s) when a
+//! script ends, or calls os.exit with or without closing the state, while
+//! clients, event streams, background sends in mid-generation and coroutines
+//! holding them are still alive.
+//!
+//! The scripts are tests/lua/exit_*.lua. They print "ready" once everything is
+//! set up; the time from there to the process's exit is what is bounded.
+
+#[path = "support/fake_server.rs"]
+mod fake_server;
+#[path = "support/lua.rs"]
+mod lua;
+#[path = "support/real_server.rs"]
+mod real_server;
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use fake_server::{FakeServer, Reply, Request};
+use lua::{manifest_dir, Runner, STOCK};
+use real_server::{OpencodeServer, ServerOptions};
+use serde_json::json;
+
+/// How long an interpreter may take to exit once the script is done.
+const EXIT_LIMIT: Duration = Duration::from_secs(5);
+/// How long a script may take to set everything up.
+const SETUP_LIMIT: Duration = Duration::from_secs(60);
+/// How long the fake holds a message's reply when nobody aborts it.
+const HOLD_LIMIT: Duration = Duration::from_secs(20);
+
+const SCRIPTS: &[&str] = &["exit_clients.lua", "exit_streams.lua", "exit_async.lua"];
+
+/// A fake opencode server whose replies never finish on their own: the event
+/// stream sends the first words of a reply and then stays open, and a message
+/// is answered only once its session is aborted (which a dropped handle does).
+fn fake_opencode() -> FakeServer {
+    let aborted = Arc::new((Mutex::new(false), Condvar::new()));
+    FakeServer::start(move |request: &Request| {
+        let path = request.path.split('?').next().unwrap_or_default();
+        match (request.method.as_str(), path) {
+            ("GET", "/global/health") => Reply::json(200, json!({"healthy": true, "version": "1.18.33"})),
+            ("GET", "/global/event") => Reply::sse(
+                &[
+                    json!({"payload": {"type": "server.connected", "properties": {}}}),
+                    json!({"payload": {"type": "message.part.updated", "properties": {"part": {
+                        "id": "prt_1", "messageID": "msg_1", "sessionID": "ses_exit",
+                        "type": "text", "text": "echo: count"
+                    }}}}),
+                ],
+                Duration::from_millis(100),
+                Duration::from_secs(60),
+            ),
+            ("POST", "/session") => Reply::json(
+                200,
+                json!({"id": "ses_exit", "title": "exit", "time": {"created": 1, "updated": 1}}),
+            ),
+            ("POST", "/session/ses_exit/message") => {
+                let (lock, changed) = &*aborted;
+                let guard = lock.lock().unwrap();
+                let _ = changed.wait_timeout_while(guard, HOLD_LIMIT, |aborted| !*aborted);
+                Reply::json(
+                    200,
+                    json!({
+                        "info": {"id": "msg_1", "sessionID": "ses_exit", "role": "assistant",
+                                 "error": {"name": "MessageAbortedError", "data": {"message": "aborted"}}},
+                        "parts": []
+                    }),
+                )
+            }
+            ("POST", "/session/ses_exit/abort") => {
+                let (lock, changed) = &*aborted;
+                *lock.lock().unwrap() = true;
+                changed.notify_all();
+                Reply::json(200, json!(true))
+            }
+            _ => Reply::text(404, "unexpected request"),
+        }
+    })
+}
+
+/// The ways a script ends that `runner` supports: returning from the main
+/// chunk, os.exit(0), and (Lua 5.2 and later) os.exit(0, true).
+fn endings(runner: &Runner) -> Vec<&'static str> {
+    match runner {
+        Runner::Stock { lua, .. } if lua == "lua51" || lua == "luajit" => vec!["return", "exit"],
+        _ => vec!["return", "exit", "exit_close"],
+    }
+}
+
+/// Runs a script to its end and checks how the interpreter exits.
+fn assert_clean_exit(runner: &Runner, script: &str, args: &[&str]) {
+    let path = manifest_dir().join("tests/lua").join(script);
+    let what = format!("{script} {args:?} under {}", runner.name());
+    let mut command: Command = runner.command(&path, args);
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    let (lines_tx, lines) = mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    let stdout_thread = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            all.push_str(&line);
+            all.push('\n');
+            let _ = lines_tx.send(line);
+        }
+        all
+    });
+    let mut stderr = child.stderr.take().unwrap();
+    let stderr_thread = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    // Setup: until the script says "ready" (or dies first).
+    let start = Instant::now();
+    let mut ready = false;
+    let mut problem = None;
+    while !ready && problem.is_none() {
+        match lines.recv_timeout(Duration::from_millis(50)) {
+            Ok(line) => ready = line == "ready",
+            Err(mpsc::RecvTimeoutError::Disconnected) => problem = Some("it ended before it was ready".to_owned()),
+            Err(mpsc::RecvTimeoutError::Timeout) if start.elapsed() > SETUP_LIMIT => {
+                problem = Some(format!("not ready after {SETUP_LIMIT:?}"))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+    }
+    // Teardown: the interpreter must be gone within EXIT_LIMIT.
+    let ready_at = Instant::now();
+    if problem.is_none() {
+        loop {
+            if child.try_wait().expect("poll the interpreter").is_some() {
+                break;
+            }
+            if ready_at.elapsed() > EXIT_LIMIT {
+                problem = Some(format!("still running {EXIT_LIMIT:?} after the script ended"));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    let exit_time = ready_at.elapsed();
+    eprintln!("{what}: exited {exit_time:?} after the script ended");
+    if problem.is_some() {
+        let _ = child.kill();
+    }
+    let status = child.wait().expect("wait for the interpreter");
+    let stdout = stdout_thread.join().unwrap();
+    let stderr = stderr_thread.join().unwrap();
+    let report = format!("{what}: {status} after {exit_time:?}\n--- stdout\n{stdout}--- stderr\n{stderr}");
+    if let Some(problem) = problem {
+        panic!("{problem}: {report}");
+    }
+    assert_eq!(status.signal(), None, "killed by a signal: {report}");
+    assert_eq!(status.code(), Some(0), "exit status: {report}");
+    assert!(!stderr.contains("panicked"), "a panic: {report}");
+}
+
+fn every_script_every_ending(runner: &Runner) {
+    let server = fake_opencode();
+    let url = server.url();
+    for script in SCRIPTS {
+        for ending in endings(runner) {
+            assert_clean_exit(runner, script, &[&url, ending]);
+        }
+    }
+}
+
+#[test]
+fn host_exits_cleanly() {
+    every_script_every_ending(&Runner::Host);
+}
+
+fn stock(interpreter: &str) -> Runner {
+    let (interpreter, lua) = STOCK
+        .iter()
+        .find(|(name, _)| *name == interpreter)
+        .unwrap_or_else(|| panic!("{interpreter} is not in STOCK"));
+    Runner::stock(interpreter, lua)
+}
+
+#[test]
+fn lua51_exits_cleanly() {
+    every_script_every_ending(&stock("lua5.1"));
+}
+
+#[test]
+fn lua52_exits_cleanly() {
+    every_script_every_ending(&stock("lua5.2"));
+}
+
+#[test]
+fn lua53_exits_cleanly() {
+    every_script_every_ending(&stock("lua5.3"));
+}
+
+#[test]
+fn lua54_exits_cleanly() {
+    every_script_every_ending(&stock("lua5.4"));
+}
+
+#[test]
+fn luajit_exits_cleanly() {
+    every_script_every_ending(&stock("luajit"));
+}
+
+/// The same against a real opencode server, whose echo model writes its reply
+/// slowly enough that the sends are still generating when the script ends.
+#[test]
+fn every_interpreter_exits_cleanly_mid_generation_on_the_real_server() {
+    let server = OpencodeServer::start(ServerOptions {
+        chunk_delay_ms: 300,
+        ..ServerOptions::default()
+    });
+    let prompt = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
+                  sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four";
+    let mut runners = vec![Runner::Host];
+    runners.extend(STOCK.iter().map(|(interpreter, lua)| Runner::stock(interpreter, lua)));
+    for runner in &runners {
+        for ending in endings(runner) {
+            assert_clean_exit(runner, "exit_async.lua", &[server.url(), ending, prompt]);
+        }
+        assert_clean_exit(runner, "exit_streams.lua", &[server.url(), "return"]);
+    }
+}

@@ -1,0 +1,27 @@
+-- Clean exit with event streams still open: one global, one being iterated by
+-- a suspended coroutine, one closed, one whose client is garbage. Run by
+-- tests/clean_exit.rs. Arguments: server URL, how to end ("return", "exit" for
+-- os.exit(0), "exit_close" for os.exit(0, true)).
+local opencode = require("opencode")
+local url, mode = assert(arg[1], "usage: exit_streams.lua URL MODE"), arg[2] or "return"
+
+local client = assert(opencode.connect(url))
+open_stream = assert(client:events()) -- a global
+local closed = assert(client:events())
+closed:close()
+local co = coroutine.create(function()
+  local stream = assert(client:events())
+  for event in stream do
+    coroutine.yield(event)
+  end
+end)
+assert(coroutine.resume(co)) -- suspended inside the loop, waiting to be resumed
+assert(assert(opencode.connect(url)):events()) -- stream and client are garbage at once
+
+io.stdout:write("ready\n")
+io.stdout:flush()
+if mode == "exit" then
+  os.exit(0)
+elseif mode == "exit_close" then
+  os.exit(0, true)
+end
