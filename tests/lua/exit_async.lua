@@ -37,10 +37,5 @@ end)
 assert(coroutine.resume(co))
 unpolled = assert(opencode.send_async(client, new_session(), prompt)) -- a global
 
-io.stdout:write("ready\n")
-io.stdout:flush()
-if mode == "exit" then
-  os.exit(0)
-elseif mode == "exit_close" then
-  os.exit(0, true)
-end
+local finish = dofile((arg[0]:match("^(.*)[/\\]") or ".") .. "/exitlib.lua")
+finish(mode)

@@ -21,10 +21,5 @@ if prompt then
 end
 io.read("*l")
 
-io.stdout:write("ready\n")
-io.stdout:flush()
-if mode == "exit" then
-  os.exit(0)
-elseif mode == "exit_close" then
-  os.exit(0, true)
-end
+local finish = dofile((arg[0]:match("^(.*)[/\\]") or ".") .. "/exitlib.lua")
+finish(mode)

@@ -18,10 +18,5 @@ end)
 assert(coroutine.resume(co)) -- suspended inside the loop, waiting to be resumed
 assert(assert(opencode.connect(url)):events()) -- stream and client are garbage at once
 
-io.stdout:write("ready\n")
-io.stdout:flush()
-if mode == "exit" then
-  os.exit(0)
-elseif mode == "exit_close" then
-  os.exit(0, true)
-end
+local finish = dofile((arg[0]:match("^(.*)[/\\]") or ".") .. "/exitlib.lua")
+finish(mode)
