@@ -39,11 +39,22 @@ local function type_names(...)
     return table_concat(names, ", ", 1, n - 1) .. " or " .. names[n]
 end
 
--- Raises "bad argument #i (T expected, got U)" at the caller of the API function.
+-- Raises "bad argument #i to 'name' (T expected, got U)" at the caller of the
+-- API function; as in CC's cc.expect, the name is left out when the debug
+-- library cannot tell it (a call through pcall, say).
 local function expect(index, value, ...)
     local t = type(value)
     for i = 1, select("#", ...) do
         if t == select(i, ...) then return value end
+    end
+    local name
+    local getinfo = type(debug) == "table" and debug.getinfo
+    if getinfo then
+        local ok, info = pcall(getinfo, 3, "nS")
+        if ok and info and info.name and info.name ~= "" and info.what ~= "C" then name = info.name end
+    end
+    if name then
+        error(string_format("bad argument #%d to '%s' (%s expected, got %s)", index, name, type_names(...), t), 3)
     end
     error(string_format("bad argument #%d (%s expected, got %s)", index, type_names(...), t), 3)
 end

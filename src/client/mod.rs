@@ -154,11 +154,12 @@ impl Client {
         // errors; take them out and send them as configured credentials instead.
         let mut username = config.username.clone();
         let mut password = config.password.clone();
+        // The URL keeps them percent-encoded ("p%40ss"); send what they stand for ("p@ss").
         if !base.username().is_empty() {
-            username = base.username().to_owned();
+            username = percent_decode(base.username());
         }
         if let Some(url_password) = base.password() {
-            password = Some(url_password.to_owned());
+            password = Some(percent_decode(url_password));
         }
         let _ = base.set_username("");
         let _ = base.set_password(None);
@@ -555,12 +556,40 @@ fn redact_url(url: &str) -> String {
             let _ = parsed.set_password(Some("***"));
             parsed.to_string()
         }
-        Ok(_) => url.to_owned(),
-        Err(_) => match url.rfind('@') {
+        // A URL with a host shows no credentials unless it has a password (above).
+        Ok(parsed) if parsed.has_host() => url.to_owned(),
+        // Unparsable, or "user:password@host" without a scheme, which parses
+        // as the scheme "user": hide everything before the last '@'.
+        _ => match url.rfind('@') {
             Some(at) => format!("***{}", &url[at..]),
             None => url.to_owned(),
         },
     }
+}
+
+/// Undoes the %XX escapes of a URL's user name or password.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

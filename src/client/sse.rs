@@ -57,7 +57,8 @@ impl SseParser {
             self.split_lines(&pending, &mut events);
             return events;
         }
-        if self.after_cr {
+        // (An empty chunk says nothing about what follows the CR.)
+        if self.after_cr && !bytes.is_empty() {
             self.after_cr = false;
             if let Some(rest) = bytes.strip_prefix(b"\n") {
                 bytes = rest;

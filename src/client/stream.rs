@@ -80,12 +80,14 @@ fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
 }
 
 /// Opens `GET /global/event` and waits for its first event (`server.connected`),
-/// so that whatever happens after this returns is seen by the stream.
+/// so that whatever happens after this returns is seen by the stream. Returns
+/// the events that came in the same read as that first frame: they are
+/// events like any other (the caller's filter drops the housekeeping).
 async fn subscribe(
     origin: &Origin,
     http: &reqwest::Client,
     decoder: &mut EventDecoder,
-) -> Result<reqwest::Response, Error> {
+) -> Result<(reqwest::Response, Vec<Event>), Error> {
     let what = "GET /global/event";
     let url = origin.endpoint("global/event")?;
     let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
@@ -117,13 +119,13 @@ async fn subscribe(
             .unwrap_or_default();
         return Err(origin.status_error(what, status, &body));
     }
-    // Wait for the first frame; hold on to any events it brings? The first
-    // frame is the server's own `server.connected`, which is housekeeping.
+    // Wait for the first frame (the server's own `server.connected`); keep
+    // whatever else arrived with it.
     let first = timeout(limit, response.chunk()).await.map_err(|_| timed_out())?;
     match first {
         Ok(Some(bytes)) => {
-            decoder.push(&bytes).for_each(drop);
-            Ok(response)
+            let events = decoder.push(&bytes).collect();
+            Ok((response, events))
         }
         Ok(None) => Err(Error::new(
             ErrorKind::Connect,
@@ -224,10 +226,10 @@ async fn watch(
     mut stopped: oneshot::Receiver<()>,
 ) {
     let mut decoder = EventDecoder::default();
-    let mut response = tokio::select! {
+    let (mut response, first) = tokio::select! {
         _ = &mut stopped => return,
         opened = subscribe(&origin, &http, &mut decoder) => match opened {
-            Ok(response) => response,
+            Ok(opened) => opened,
             Err(e) => {
                 let _ = ready.send(Err(e));
                 return;
@@ -235,7 +237,13 @@ async fn watch(
         },
     };
     let _ = ready.send(Ok(()));
+    let mut first = Some(first);
     loop {
+        for event in first.take().into_iter().flatten() {
+            if options.matches(&event) {
+                tx.send(StreamItem::Event(event));
+            }
+        }
         // Read until the connection drops or falls silent.
         loop {
             tokio::select! {
@@ -255,7 +263,7 @@ async fn watch(
         // Reconnect with backoff; only an answer that will not change (bad
         // credentials, no such endpoint) ends the stream.
         let mut backoff = decoder.retry().unwrap_or(FIRST_BACKOFF);
-        response = loop {
+        (response, first) = loop {
             tokio::select! {
                 _ = &mut stopped => return,
                 _ = sleep(backoff) => {}
@@ -263,7 +271,7 @@ async fn watch(
             tokio::select! {
                 _ = &mut stopped => return,
                 opened = subscribe(&origin, &http, &mut decoder) => match opened {
-                    Ok(response) => break response,
+                    Ok((response, events)) => break (response, Some(events)),
                     Err(e) if matches!(e.kind(), ErrorKind::Auth | ErrorKind::NotFound) => {
                         tx.send(StreamItem::Failed(e));
                         return;
@@ -373,10 +381,10 @@ async fn follow(
     let filter = EventOptions::default().session(session_id.clone());
     let mut decoder = EventDecoder::default();
     // Subscribe before sending, so no delta is published before we listen.
-    let mut events = tokio::select! {
+    let (mut events, mut pending) = tokio::select! {
         _ = &mut stopped => return,
         opened = subscribe(&origin, &http, &mut decoder) => match opened {
-            Ok(response) => Some(response),
+            Ok((response, first)) => (Some(response), first),
             Err(e) => {
                 tx.send(SendUpdate::Finished(Err(e)));
                 return;
@@ -391,6 +399,21 @@ async fn follow(
     let mut grace_until: Option<Instant> = None;
     let mut backoff = FIRST_BACKOFF;
     loop {
+        for event in pending.drain(..) {
+            if filter.matches(&event) {
+                for delta in text.on_event(&event) {
+                    tx.send(SendUpdate::Text(delta));
+                }
+                if event.kind == "permission.asked" {
+                    tx.send(SendUpdate::Permission(event.clone()));
+                }
+                idle |= event.kind == "session.idle";
+                tx.send(SendUpdate::Event(event));
+            }
+        }
+        if idle && result.is_some() {
+            break;
+        }
         let reading = async {
             match events.as_mut() {
                 Some(response) => timeout(heartbeat, response.chunk())
@@ -452,9 +475,10 @@ async fn follow(
                         }
                     }
                     backoff = (backoff * 2).min(MAX_BACKOFF);
-                    if let Ok(response) = subscribe(&origin, &http, &mut decoder).await {
+                    if let Ok((response, first)) = subscribe(&origin, &http, &mut decoder).await {
                         events = Some(response);
                         tx.send(SendUpdate::Event(Event::synthetic(RECONNECTED)));
+                        pending = first;
                     }
                 }
             },

@@ -315,7 +315,11 @@ impl Reply {
 /// page from a proxy, cut to a sensible length.
 pub(crate) fn server_message(body: &[u8]) -> Option<String> {
     const LIMIT: usize = 300;
-    let text = String::from_utf8_lossy(body);
+    /// The server's words are at the start of its body: a huge body (a 50 MB
+    /// error page, a runaway JSON array) is not parsed whole just to be cut to
+    /// LIMIT characters, which would cost many times its size in memory.
+    const READ: usize = 64 * 1024;
+    let text = String::from_utf8_lossy(&body[..body.len().min(READ)]);
     let text = text.trim();
     if text.is_empty() {
         return None;

@@ -92,9 +92,11 @@ local function reraise(handle)
 end
 
 local function handle_call(name, raw)
-  local call = checked(name, raw, 1)
   return function(handle, ...)
-    local value, err = call(handle, ...)
+    local value, err, position, detail = raw(handle, ...)
+    if position then
+      argerror(name, 1, position, detail, 2)
+    end
     reraise(handle)
     return value, err
   end

@@ -316,7 +316,7 @@ local function run_tests()
     eq(error_of(d.save, 1), "bad argument #1 (string expected, got number)", "save(1)")
     eq(error_of(settings.new, 1), "bad argument #1 (string expected, got number)", "new(1)")
     local where = error_of(function() d.get(nil) end)
-    check(where:find("settings_test%.lua:%d+: bad argument #1 %(string expected, got nil%)$") ~= nil,
+    check(where:find("settings_test%.lua:%d+: bad argument #1 to 'get' %(string expected, got nil%)$") ~= nil,
         "the error position is the caller's line: " .. where)
 
     ------------------------------------------------------------------
