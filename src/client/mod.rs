@@ -380,16 +380,20 @@ impl Client {
 impl Origin {
     /// An HTTP client sending this origin's headers, for the runtime it is first used on.
     pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
+        let failed = |e: String| Error::new(ErrorKind::Config, None, format!("cannot set up the HTTP client: {e}"));
         crate::tls::install_crypto_provider();
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .default_headers(self.headers.clone())
             .connect_timeout(self.timeout)
             .tcp_keepalive(Duration::from_secs(15))
             .tcp_nodelay(true)
-            .user_agent(USER_AGENT)
-            .tls_danger_accept_invalid_certs(self.insecure)
-            .build()
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot set up the HTTP client: {e}")))
+            .user_agent(USER_AGENT);
+        let builder = if self.insecure {
+            builder.tls_danger_accept_invalid_certs(true)
+        } else {
+            builder.tls_backend_preconfigured(crate::tls::verified_config().map_err(failed)?)
+        };
+        builder.build().map_err(|e| failed(e.to_string()))
     }
 
     pub(crate) fn url(&self) -> &str {
