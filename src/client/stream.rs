@@ -442,24 +442,8 @@ async fn follow(
             }
             _ = sleep_until_or_forever(grace_until) => break,
             chunk = reading => match chunk {
-                Some(bytes) => {
-                    for event in decoder.push(&bytes) {
-                        if !filter.matches(&event) {
-                            continue;
-                        }
-                        for delta in text.on_event(&event) {
-                            tx.send(SendUpdate::Text(delta));
-                        }
-                        if event.kind == "permission.asked" {
-                            tx.send(SendUpdate::Permission(event.clone()));
-                        }
-                        idle |= event.kind == "session.idle";
-                        tx.send(SendUpdate::Event(event));
-                    }
-                    if idle && result.is_some() {
-                        break;
-                    }
-                }
+                // Handed over at the top of the loop.
+                Some(bytes) => pending.extend(decoder.push(&bytes)),
                 None => {
                     // The event connection dropped or fell silent: the reply
                     // itself still comes on the POST; reconnect for the rest.
