@@ -31,13 +31,20 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// After the reply arrived, how long to wait for the session to report idle,
 /// so the last text deltas (which travel on another connection) are not cut off.
 const IDLE_GRACE: Duration = Duration::from_secs(2);
-/// How long a cancelled send may take to let the server's abort land.
-const ABORT_GRACE: Duration = Duration::from_secs(5);
+/// How long a stopped send waits for the server to acknowledge its abort.
+const ABORT_WAIT: Duration = Duration::from_secs(2);
+/// How long stopping waits for the thread to end. A thread still busy past it
+/// (an abort to an unresponsive server) is left to finish on its own: an
+/// interpreter closing its state must not hang on a server. The library stays
+/// loaded until the process ends (see `pin_in_memory` in lib.rs), so that is safe.
+const STOP_WAIT: Duration = Duration::from_secs(3);
 
 /// A background thread with its own runtime, stopped and joined on drop.
 struct Worker {
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// Disconnects when the thread's body has returned.
+    finished: std::sync::mpsc::Receiver<()>,
 }
 
 impl Worker {
@@ -51,20 +58,27 @@ impl Worker {
             .enable_all()
             .build()
             .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a runtime: {e}")))?;
+        let (done, finished) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
-            .spawn(move || runtime.block_on(body(stopped)))
+            .spawn(move || {
+                let _done = done;
+                runtime.block_on(body(stopped))
+            })
             .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a thread: {e}")))?;
         Ok(Worker {
             stop: Some(stop),
             thread: Some(thread),
+            finished,
         })
     }
 
     fn stop(&mut self) {
         self.stop.take();
         if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = self.finished.recv_timeout(STOP_WAIT) {
+                let _ = thread.join();
+            }
         }
     }
 }
@@ -427,9 +441,9 @@ async fn follow(
         tokio::select! {
             _ = &mut stopped => {
                 if result.is_none() {
-                    // The owner gave up: stop the AI too, and let the POST end.
+                    // The owner gave up: stop the AI too. The POST itself is
+                    // dropped: the abort is what ends the generation.
                     let _ = abort(&origin, &http, &session_id).await;
-                    let _ = timeout(ABORT_GRACE, &mut post).await;
                 }
                 return;
             }
@@ -499,7 +513,7 @@ async fn post_message(
 async fn abort(origin: &Origin, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
     let path = format!("session/{}/abort", encode_segment(session_id));
     origin
-        .exchange(http, Method::POST, &path, None, Some(origin.timeout()))
+        .exchange(http, Method::POST, &path, None, Some(origin.timeout().min(ABORT_WAIT)))
         .await
         .map(|_| ())
 }
