@@ -35,12 +35,7 @@ fn fake_opencode() -> FaultServer {
             }
             ("DELETE", ["session", _]) | ("POST", ["session", _, "abort"]) => Fault::json(200, json!(true)),
             ("POST", ["session", id, "message"]) => {
-                let text: String = request.json()["parts"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|part| part["text"].as_str())
-                    .collect();
+                let text = request.prompt_text();
                 Fault::json(
                     200,
                     json!({

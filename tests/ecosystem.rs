@@ -37,13 +37,7 @@ fn fake_opencode() -> FakeServer {
                 )
             }
             ("POST", ["session", id, "message"]) => {
-                let body = request.json();
-                let prompt: String = body["parts"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|part| part["text"].as_str())
-                    .collect();
+                let prompt = request.prompt_text();
                 Reply::json(
                     200,
                     json!({

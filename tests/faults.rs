@@ -49,13 +49,7 @@ fn health_json() -> Value {
 
 /// The reply opencode's echo model gives: "echo: " and the prompt's text.
 fn echo_reply(session: &str, request: &Request) -> Fault {
-    let body = request.json();
-    let text: String = body["parts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|part| part["text"].as_str())
-        .collect();
+    let text = request.prompt_text();
     Fault::json(
         200,
         json!({

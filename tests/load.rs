@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use fault_server::{connected_frame, End, Fault, FaultServer, Request};
+use fault_server::{connected_frame, End, Fault, FaultServer};
 use opencode::client::{Client, Config, NewSession, Reply, SendHandle, SendOptions, SendUpdate};
 use real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
@@ -65,16 +65,6 @@ fn assert_flat(what: &str, warmed: usize, end: usize) {
     );
 }
 
-/// The text of the prompt parts of a message request.
-fn prompt_of(request: &Request) -> String {
-    request.json()["parts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|part| part["text"].as_str())
-        .collect()
-}
-
 /// A fake opencode whose replies are "echo: <the prompt>".
 fn echo_server() -> FaultServer {
     FaultServer::start(|request| {
@@ -92,7 +82,7 @@ fn echo_server() -> FaultServer {
                     "parts": [
                         {"type": "step-start"},
                         {"type": "text", "text": "echo: "},
-                        {"type": "text", "text": prompt_of(request)},
+                        {"type": "text", "text": request.prompt_text()},
                         {"type": "step-finish"}
                     ]
                 }),
@@ -116,7 +106,7 @@ fn received(server: &FaultServer) -> HashMap<String, usize> {
     let mut seen = HashMap::new();
     for request in server.requests() {
         if request.method == "POST" && request.route().ends_with("/message") {
-            *seen.entry(prompt_of(&request)).or_insert(0) += 1;
+            *seen.entry(request.prompt_text()).or_insert(0) += 1;
         }
     }
     seen

@@ -87,12 +87,7 @@ fn message(id: &str, request: &Request) -> Reply {
         ),
         "ses_garbage" => Reply::text(200, "this is not json"),
         _ => {
-            let text: String = body["parts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|part| part["text"].as_str())
-                .collect();
+            let text = request.prompt_text();
             let reply = Reply::json(
                 200,
                 json!({

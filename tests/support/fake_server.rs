@@ -44,6 +44,16 @@ impl Request {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("request body is not JSON ({e}): {:?}", self.body_text()))
     }
+
+    /// The text of a message request's prompt: its text parts, joined.
+    pub fn prompt_text(&self) -> String {
+        self.json()["parts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|part| part["text"].as_str())
+            .collect()
+    }
 }
 
 /// What the server does with one request.
