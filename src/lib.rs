@@ -21,6 +21,15 @@ compile_error!("choose the Lua to build for: one of the features lua51, lua52, l
 #[cfg(all(feature = "module", feature = "vendored"))]
 compile_error!("the features `module` and `vendored` cannot be combined: build opencode.so with --no-default-features --features module,lua54");
 
+// A managed server is tied to its parent with prctl(PR_SET_PDEATHSIG), its
+// process tree is read from /proc, and SIGPIPE is handled with Linux's signal
+// calls: none of these exist elsewhere, and a build that silently left them
+// out would leak servers or let a closed connection kill the interpreter.
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "opencode-lua supports Linux only: src/server.rs and the SIGPIPE guard use prctl, /proc and Linux signal handling"
+);
+
 pub mod client;
 mod lua;
 pub mod server;
@@ -33,7 +42,7 @@ pub use mlua;
 #[cfg(feature = "module")]
 #[mlua::lua_module(name = "opencode")]
 fn opencode_module(lua: &mlua::Lua) -> mlua::Result<mlua::Table> {
-    pin_in_memory();
+    pin_in_memory().map_err(mlua::Error::runtime)?;
     module(lua)
 }
 
@@ -44,17 +53,31 @@ fn opencode_module(lua: &mlua::Lua) -> mlua::Result<mlua::Table> {
 /// would run unmapped code and crash the interpreter on its way out. Opening
 /// ourselves once more with RTLD_NODELETE makes every dlclose keep us mapped.
 #[cfg(feature = "module")]
-fn pin_in_memory() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: dladdr only fills `info` for an address in a loaded object (this
-        // function's); the file name it returns is valid while that object is
-        // loaded, and dlopen copies it. The handle is deliberately never closed.
-        unsafe {
-            let mut info: libc::Dl_info = std::mem::zeroed();
-            if libc::dladdr(pin_in_memory as *const libc::c_void, &mut info) != 0 && !info.dli_fname.is_null() {
-                libc::dlopen(info.dli_fname, libc::RTLD_NOW | libc::RTLD_NODELETE);
+fn pin_in_memory() -> Result<(), String> {
+    static PINNED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    PINNED
+        .get_or_init(|| {
+            // SAFETY: dladdr only fills `info` for an address in a loaded object
+            // (this function's); the file name it returns is valid while that
+            // object is loaded. RTLD_NOLOAD makes dlopen return a handle only
+            // to an object that is already loaded, so a relative name that
+            // now resolves to another file (the working directory changed)
+            // loads nothing: the handle is then null and we say so. The handle
+            // is deliberately never closed.
+            unsafe {
+                let mut info: libc::Dl_info = std::mem::zeroed();
+                if libc::dladdr(pin_in_memory as *const libc::c_void, &mut info) == 0 || info.dli_fname.is_null() {
+                    return Err("opencode: cannot find which file opencode.so was loaded from".to_owned());
+                }
+                let handle = libc::dlopen(info.dli_fname, libc::RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_NODELETE);
+                if handle.is_null() {
+                    let name = std::ffi::CStr::from_ptr(info.dli_fname).to_string_lossy();
+                    return Err(format!(
+                        "opencode: cannot keep {name} loaded until exit (it no longer names the loaded module); load it by an absolute path in package.cpath"
+                    ));
+                }
+                Ok(())
             }
-        }
-    });
+        })
+        .clone()
 }

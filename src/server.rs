@@ -142,6 +142,9 @@ impl Server {
     /// exits first, and `config` when the program cannot be run; the message
     /// quotes the last lines the server printed.
     pub fn start(options: &ServeOptions) -> Result<Server, Error> {
+        if let Some(config) = &options.config {
+            check_config(config).map_err(|detail| Error::new(ErrorKind::Config, None, detail))?;
+        }
         let mut attempt = 1;
         loop {
             match Server::spawn(options) {
@@ -627,6 +630,25 @@ extern "C" fn stop_at_exit() {
     });
 }
 
+/// opencode reads `OPENCODE_CONFIG_CONTENT` as a JSON object; anything else
+/// would be dropped or make it fail with a message far from the cause.
+pub(crate) fn check_config(config: &str) -> Result<(), String> {
+    match serde_json::from_str::<serde_json::Value>(config) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
+        Ok(other) => Err(format!(
+            "the opencode configuration must be a JSON object, got {}",
+            match other {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                _ => "null",
+            }
+        )),
+        Err(e) => Err(format!("the opencode configuration is not valid JSON: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,6 +679,22 @@ mod tests {
     fn stat_reads_this_process() {
         let (parent, start) = stat(std::process::id()).expect("own stat");
         assert!(parent > 0 && start > 0);
+    }
+
+    #[test]
+    fn a_configuration_that_is_not_a_json_object_is_refused_before_starting() {
+        for (config, says) in [
+            ("{not json", "not valid JSON"),
+            ("[1]", "an array"),
+            ("\"x\"", "a string"),
+        ] {
+            let mut options = ServeOptions::new();
+            options.bin = "/nonexistent/opencode".into();
+            options.config = Some(config.into());
+            let err = Server::start(&options).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+            assert!(err.message().contains(says), "{config}: {err}");
+        }
     }
 
     #[test]

@@ -172,3 +172,45 @@ fn embed_example_reports_a_dead_server() {
     assert!(!output.status.success(), "embed against {dead} succeeded");
     assert!(stderr.contains("could not connect"), "stderr: {stderr}");
 }
+
+/// opencode.so keeps itself loaded by opening itself once more, by the name it
+/// was loaded by. When that name is relative and now names another file, the
+/// module must still load, and that other file must not be loaded.
+#[test]
+fn the_module_never_loads_another_file_to_keep_itself_loaded() {
+    let module = lua::module_dir("luajit").join("opencode.so");
+    let root = std::env::temp_dir().join(format!("opencode-pin-{}", std::process::id()));
+    let (loaded_from, now_there) = (root.join("a"), root.join("b"));
+    for dir in [&loaded_from, &now_there] {
+        std::fs::create_dir_all(dir).unwrap();
+        // Copies: another inode each, so the dynamic loader treats them as two libraries.
+        std::fs::copy(&module, dir.join("opencode.so")).unwrap();
+    }
+    let script = r#"
+local ffi = require("ffi")
+ffi.cdef("int chdir(const char *path);")
+local loaded_from, now_there = arg[1], arg[2]
+assert(ffi.C.chdir(loaded_from) == 0)
+local open = assert(package.loadlib("./opencode.so", "luaopen_opencode"))
+assert(ffi.C.chdir(now_there) == 0)
+local ok, message = pcall(open)
+local maps = assert(io.open("/proc/self/maps")):read("*a")
+print(tostring(ok) .. "|" .. tostring(message))
+print("other file loaded: " .. tostring(maps:find(now_there .. "/opencode.so", 1, true) ~= nil))
+"#;
+    let path = root.join("pin.lua");
+    std::fs::write(&path, script).unwrap();
+    let mut command = Command::new("luajit");
+    command.arg(&path).arg(&loaded_from).arg(&now_there);
+    let output = run_bounded(command, Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let _ = std::fs::remove_dir_all(&root);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("true|table: "), "{stdout}");
+    assert_eq!(lines[1], "other file loaded: false", "{stdout}");
+}

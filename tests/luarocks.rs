@@ -108,9 +108,9 @@ fn luarocks_make_installs_a_module_stock_lua_loads() {
         local found = package.searchpath("opencode", package.cpath)
         assert(found == os.getenv("EXPECTED_SO"), "loaded " .. tostring(found))
         assert(opencode._VERSION == os.getenv("EXPECTED_VERSION"), "_VERSION " .. tostring(opencode._VERSION))
-        local client, err = opencode.connect(os.getenv("DEAD_URL"))
+        local client, message, kind = opencode.connect(os.getenv("DEAD_URL"))
         assert(client == nil, "connected to a dead port")
-        assert(type(err) == "table" and err.kind == "connect", "err " .. tostring(err))
+        assert(type(message) == "string" and kind == "connect", "failure " .. tostring(message))
         print("ok " .. opencode._VERSION)
     "#;
     let mut lua = Command::new("lua5.4");

@@ -216,7 +216,7 @@ fn lua_tostring_and_errors_never_show_the_password() {
           show(opencode.connect(in_url(url)))
         end
         -- An uncaught error with the error table in it, as a script would raise.
-        local _, err = opencode.connect{ url = urls[1], password = password, timeout = 0.5 }
+        local _, _, _, err = opencode.connect{ url = urls[1], password = password, timeout = 0.5 }
         show(pcall(error, err))
         show(pcall(error, tostring(err)))
         return shown
@@ -311,12 +311,12 @@ fn the_host_never_prints_the_password() {
         for i = 2, #arg do
           print(opencode.connect{ url = arg[i], timeout = 0.5 })
           local in_url = arg[i]:gsub("^http://", "http://opencode:" .. password .. "@")
-          local c, err = opencode.connect{ url = in_url, timeout = 0.5 }
-          print(c, err, err and err.kind, err and err.message)
+          local c, message, kind, err = opencode.connect{ url = in_url, timeout = 0.5 }
+          print(c, message, kind, err and err.message)
         end
         -- Uncaught: the host prints the error and a traceback, and exits 1.
-        local _, err = opencode.connect{ url = arg[2], timeout = 0.5 }
-        error(err)
+        local _, message = opencode.connect{ url = arg[2], timeout = 0.5 }
+        error(message)
         "#,
     )
     .unwrap();
@@ -573,9 +573,9 @@ fn https_is_verified_unless_insecure_is_asked_for() {
     let script = r#"
         local url = ...
         local opencode = require("opencode")
-        local client, err = opencode.connect{ url = url, timeout = 5 }
-        assert(client == nil and err.kind == "connect", tostring(err))
-        assert(err.message:lower():find("certificate"), err.message)
+        local client, message, kind = opencode.connect{ url = url, timeout = 5 }
+        assert(client == nil and kind == "connect", tostring(message))
+        assert(message:lower():find("certificate"), message)
         client = assert(opencode.connect{ url = url, timeout = 5, insecure = true })
         local health = assert(client:health())
         assert(health.version == "tls", health.version)

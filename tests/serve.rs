@@ -369,8 +369,8 @@ assert(info.running == true, "running")
 assert(info.url == client:url(), "url")
 assert(#info.password == 32, "a random password")
 assert(not tostring(client):find(info.password, 1, true), "tostring hides the password")
-local intruder, refused = opencode.connect({ url = client:url(), password = "wrong" })
-assert(not intruder and refused.kind == "auth", "the password is required: " .. tostring(refused))
+local intruder, refused, kind = opencode.connect({ url = client:url(), password = "wrong" })
+assert(not intruder and kind == "auth", "the password is required: " .. tostring(refused))
 assert(opencode.connect({ url = client:url(), password = info.password })) -- the password works
 local plain = assert(opencode.connect({ url = client:url(), password = info.password }))
 assert(plain:server() == nil, "a connected client has no server")
@@ -385,8 +385,8 @@ print("sent")
 io.read("*l")
 assert(client:close() == true)
 print("running " .. tostring(client:server().running))
-local ok, err = client:health()
-print("after " .. tostring(err and err.kind))
+local ok, _, kind = client:health()
+print("after " .. tostring(kind))
 assert(client:close() == true) -- again: nothing left to do
 "#;
 
@@ -551,15 +551,15 @@ fn exit_stops_the_server_in_lua51_and_luajit() {
 const ERRORS_SCRIPT: &str = r#"
 local opencode = require("opencode")
 local root, bin, taken = arg[1], arg[2], tonumber(arg[3])
-local function show(name, client, err)
+local function show(name, client, message, kind)
   assert(client == nil, name .. ": expected a failure")
-  print(name .. " " .. err.kind .. " " .. err.message)
+  print(name .. " " .. kind .. " " .. message)
 end
 show("exited", opencode.serve({ bin = root .. "/exits.sh", timeout = 10 }))
 show("slow", opencode.serve({ bin = root .. "/slow.sh", timeout = 1 }))
 show("missing", opencode.serve({ bin = root .. "/no-such-program" }))
 show("taken", opencode.serve({ bin = bin, port = taken, timeout = 60, cwd = root .. "/project" }))
-for _, options in ipairs({ { prot = 1 }, { port = 70000 }, { password = true }, { env = { X = 1 } }, { cwd = root .. "/nowhere" } }) do
+for _, options in ipairs({ { prot = 1 }, { port = 70000 }, { password = true }, { env = { X = 1 } }, { cwd = root .. "/nowhere" }, { config = "{not json" } }) do
   local ok, message = pcall(function()
     local client = opencode.serve(options) -- the line the error must point at
     return client
@@ -632,7 +632,7 @@ fn failures_quote_the_output(runner: &Runner) {
     assert!(port_taken.contains(&format!("port {taken}")), "{port_taken}");
     assert!(port_taken.contains("ServeError"), "{port_taken}");
     let raised: Vec<&str> = stdout.lines().filter_map(|l| l.strip_prefix("raised ")).collect();
-    assert_eq!(raised.len(), 5, "{report}");
+    assert_eq!(raised.len(), 6, "{report}");
     assert!(
         raised[0].contains("bad argument #1 to 'serve' (unknown option 'prot'"),
         "{}",
@@ -657,6 +657,11 @@ fn failures_quote_the_output(runner: &Runner) {
         raised[4].contains("option 'cwd':") && raised[4].contains("is not a directory"),
         "{}",
         raised[4]
+    );
+    assert!(
+        raised[5].contains("bad argument #1 to 'serve' (option 'config': the opencode configuration is not valid JSON"),
+        "{}",
+        raised[5]
     );
     for raised in raised {
         assert!(
@@ -718,11 +723,16 @@ local opencode = require("opencode")
 local client = assert(opencode.connect()) -- OPENCODE_SERVER_URL and OPENCODE_SERVER_PASSWORD
 local session = assert(client:new_session())
 print(#os.getenv("OPENCODE_SERVER_PASSWORD"), assert(client:send(session, table.concat({ ... }, " "))).text)
+-- The variables were in this process's environment from its start (which
+-- /proc/self/environ shows), not set later by a process that already had
+-- threads, which is not safe.
+local environ = assert(io.open("/proc/self/environ")):read("*a")
+print("given at start: " .. tostring(("\0" .. environ):find("\0OPENCODE_SERVER_URL=" .. os.getenv("OPENCODE_SERVER_URL") .. "\0", 1, true) ~= nil))
 "#,
     );
     assert_eq!(
         host(&[script.to_str().unwrap(), "from", "a", "file"]),
-        "32\techo: from a file\n"
+        "32\techo: from a file\ngiven at start: true\n"
     );
 }
 

@@ -8,12 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash tools/setup.sh >/dev/null
-cargo build --quiet --release --bin opencode-lua
+cargo build --quiet --bin opencode-lua
 
 log=$(mktemp)
 setsid bash tools/echo-server.sh --chunk-delay-ms 30 >"$log" 2>&1 &
 server=$!
-trap 'kill -- -$server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
+# Exit with the script's own status: under `set -e` a bare `wait` for the
+# server we just killed (status 143) would end the trap, and the script, with it.
+trap 'status=$?; kill -- -$server 2>/dev/null; wait $server 2>/dev/null || true; rm -f "$log"; exit $status' EXIT
 
 url=""
 for _ in $(seq 600); do
@@ -25,4 +27,4 @@ done
 [ -n "$url" ] || { echo "the opencode server did not start:" >&2; cat "$log" >&2; exit 1; }
 
 echo "opencode server (echo model) at $url" >&2
-OPENCODE_SERVER_URL=$url OPENCODE_SERVER_PASSWORD= target/release/opencode-lua ai-helloworld "$@"
+OPENCODE_SERVER_URL=$url OPENCODE_SERVER_PASSWORD= target/debug/opencode-lua ai-helloworld "$@"

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: Rust unit and integration tests, the Lua test scripts in the
 # built-in Lua and in Debian's stock interpreters (each loading its own
-# opencode.so), and the end-to-end tests against a real opencode server.
+# opencode.so), the end-to-end tests against a real opencode server, and the
+# README's quick start (tools/demo.sh), which must print the echo and exit 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo test --no-fail-fast "$@"
+demo=$(bash tools/demo.sh "hello world")
+[ "$demo" = "echo: hello world" ] || { echo "tools/demo.sh printed: $demo" >&2; exit 1; }
+echo "tools/demo.sh: ok"

@@ -11,7 +11,7 @@
 -- Errors
 ------------------------------------------------------------------------------
 
----What went wrong, in `err.kind`:
+---What went wrong: the third value of a failure, and `err.kind`:
 ---@alias opencode.ErrorKind
 ---| "connect"   # the server cannot be reached (refused, unknown host, connection broken)
 ---| "timeout"   # connecting or a call took longer than `timeout` / `send_timeout`
@@ -25,7 +25,9 @@
 ---| "closed"    # the background send was cancelled (`handle:cancel`)
 ---| "config"    # `opencode.serve` could not run the opencode program (or find a free port)
 
----A failure of the network, the server or the AI, returned as `nil, err`.
+---A failure of the network, the server or the AI, returned as
+---`nil, message, kind, err`: `message` is a string (so `assert` and `error`
+---show it in every Lua), `kind` what to branch on, and `err` this table.
 ---`tostring(err)` gives `err.message`. (A caller's mistake is raised as a Lua
 ---error instead, naming the bad argument.)
 ---@class opencode.Error
@@ -197,29 +199,37 @@
 ------------------------------------------------------------------------------
 
 ---A connection to an opencode server, from `opencode.connect`. Each method
----returns its result, or `nil, err`. `tostring(client)` shows the URL, never the password.
+---returns its result, or `nil, message, kind, err`. `tostring(client)` shows the URL, never the password.
 ---@class opencode.Client
 local Client = {}
 
 ---The server's health: `{ healthy = true, version = "1.18.33" }`.
 ---@return opencode.Health? health
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:health() end
 
 ---Every session of the server.
 ---@return opencode.Session[]? sessions
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:sessions() end
 
 ---One session.
 ---@param session opencode.SessionRef
 ---@return opencode.Session? session
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:session(session) end
 
 ---Creates a session.
 ---@param options? string|opencode.NewSessionOptions a title, or options
 ---@return opencode.Session? session
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:new_session(options) end
 
@@ -230,12 +240,16 @@ function Client:new_session(options) end
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendOptions|opencode.SendAsyncOptions
 ---@return opencode.Reply? reply
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:send(session, prompt, options) end
 
 ---Deletes a session.
 ---@param session opencode.SessionRef
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:delete(session) end
 
@@ -243,6 +257,8 @@ function Client:delete(session) end
 ---fails with kind "aborted".
 ---@param session opencode.SessionRef
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:abort(session) end
 
@@ -266,6 +282,8 @@ function Client:server() end
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendAsyncOptions
 ---@return opencode.Handle? handle
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:send_async(session, prompt, options) end
 
@@ -274,12 +292,16 @@ function Client:send_async(session, prompt, options) end
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendOptions
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:prompt_async(session, prompt, options) end
 
 ---Opens the server's event stream (reconnecting by itself).
 ---@param options? opencode.EventOptions
 ---@return opencode.Stream? stream
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:events(options) end
 
@@ -288,28 +310,38 @@ function Client:events(options) end
 ---@param reply opencode.PermissionReply
 ---@param message? string
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:reply_permission(request_id, reply, message) end
 
 ---Appends text to the prompt of the TUI attached to the server.
 ---@param text string
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:tui_append_prompt(text) end
 
 ---Submits the TUI's prompt, as pressing enter would.
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:tui_submit_prompt() end
 
 ---Clears the TUI's prompt.
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:tui_clear_prompt() end
 
 ---Shows a toast in the TUI.
 ---@param options opencode.ToastOptions
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Client:tui_show_toast(options) end
 
@@ -323,6 +355,8 @@ local Handle = {}
 
 ---Runs the callbacks for whatever arrived; the reply once it is complete, else nil.
 ---@return opencode.Reply? reply
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Handle:poll() end
 
@@ -330,7 +364,9 @@ function Handle:poll() end
 ---running the callbacks as text and events arrive.
 ---@param timeout? number
 ---@return opencode.Reply? reply
----@return opencode.Error? err kind "timeout" when the time ran out (the send goes on)
+---@return string? message kind "timeout" when the time ran out (the send goes on)
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
 function Handle:wait(timeout) end
 
 ---Stops following the reply; later calls fail with kind "closed".
@@ -350,11 +386,15 @@ local Stream = {}
 ---takes); nil when the time ran out or the stream is closed.
 ---@param timeout? number
 ---@return opencode.Event? event
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Stream:next(timeout) end
 
 ---The next event if one is already waiting, else nil.
 ---@return opencode.Event? event
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function Stream:poll() end
 
@@ -465,6 +505,8 @@ opencode.settings = Settings
 ---(`OPENCODE_SERVER_URL`, `OPENCODE_SERVER_USERNAME`, `OPENCODE_SERVER_PASSWORD`).
 ---@param options? string|opencode.ConnectOptions the URL, or options
 ---@return opencode.Client? client
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.connect(options) end
 
@@ -472,22 +514,28 @@ function opencode.connect(options) end
 ---by default), waits until it listens and returns a client connected to it,
 ---which owns it: `client:close()`, garbage collection of the client or the
 ---interpreter's exit stop the server and everything it started. Fails with
----`nil, err` (kind "timeout", "connect" or "config") whose message quotes the
+---`nil, message, kind, err` (kind "timeout", "connect" or "config") whose message quotes the
 ---last lines the server printed.
 ---@param options? opencode.ServeOptions
 ---@return opencode.Client? client
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.serve(options) end
 
 ---`client:health()` in function form.
 ---@param client opencode.Client
 ---@return opencode.Health? health
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.health(client) end
 
 ---`client:sessions()` in function form.
 ---@param client opencode.Client
 ---@return opencode.Session[]? sessions
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.sessions(client) end
 
@@ -495,6 +543,8 @@ function opencode.sessions(client) end
 ---@param client opencode.Client
 ---@param session opencode.SessionRef
 ---@return opencode.Session? session
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.session(client, session) end
 
@@ -502,6 +552,8 @@ function opencode.session(client, session) end
 ---@param client opencode.Client
 ---@param options? string|opencode.NewSessionOptions
 ---@return opencode.Session? session
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.new_session(client, options) end
 
@@ -511,6 +563,8 @@ function opencode.new_session(client, options) end
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendOptions|opencode.SendAsyncOptions
 ---@return opencode.Reply? reply
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.send(client, session, prompt, options) end
 
@@ -518,6 +572,8 @@ function opencode.send(client, session, prompt, options) end
 ---@param client opencode.Client
 ---@param session opencode.SessionRef
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.delete(client, session) end
 
@@ -525,8 +581,25 @@ function opencode.delete(client, session) end
 ---@param client opencode.Client
 ---@param session opencode.SessionRef
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.abort(client, session) end
+
+---`client:url()` in function form.
+---@param client opencode.Client
+---@return string url
+function opencode.url(client) end
+
+---`client:close()` in function form.
+---@param client opencode.Client
+---@return true
+function opencode.close(client) end
+
+---`client:server()` in function form.
+---@param client opencode.Client
+---@return opencode.ServerInfo?
+function opencode.server(client) end
 
 ---`client:send_async(session, prompt, options)` in function form.
 ---@param client opencode.Client
@@ -534,6 +607,8 @@ function opencode.abort(client, session) end
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendAsyncOptions
 ---@return opencode.Handle? handle
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.send_async(client, session, prompt, options) end
 
@@ -543,6 +618,8 @@ function opencode.send_async(client, session, prompt, options) end
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendOptions
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.prompt_async(client, session, prompt, options) end
 
@@ -550,6 +627,8 @@ function opencode.prompt_async(client, session, prompt, options) end
 ---@param client opencode.Client
 ---@param options? opencode.EventOptions
 ---@return opencode.Stream? stream
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.events(client, options) end
 
@@ -559,6 +638,8 @@ function opencode.events(client, options) end
 ---@param reply opencode.PermissionReply
 ---@param message? string
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.reply_permission(client, request_id, reply, message) end
 
@@ -566,18 +647,24 @@ function opencode.reply_permission(client, request_id, reply, message) end
 ---@param client opencode.Client
 ---@param text string
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.tui_append_prompt(client, text) end
 
 ---`client:tui_submit_prompt()` in function form.
 ---@param client opencode.Client
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.tui_submit_prompt(client) end
 
 ---`client:tui_clear_prompt()` in function form.
 ---@param client opencode.Client
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.tui_clear_prompt(client) end
 
@@ -585,6 +672,8 @@ function opencode.tui_clear_prompt(client) end
 ---@param client opencode.Client
 ---@param options opencode.ToastOptions
 ---@return true? ok
+---@return string? message
+---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.tui_show_toast(client, options) end
 

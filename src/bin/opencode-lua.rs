@@ -88,14 +88,19 @@ fn run_named(program: &str, name: &str, rest: &[String]) -> Result<ExitCode, Str
     }
 }
 
-/// The URL and password of the server `--serve` started, for new_lua().
-static SERVED: std::sync::OnceLock<(String, Option<String>)> = std::sync::OnceLock::new();
+/// Set in the environment of the script `--serve` runs: its settings then
+/// take the server from OPENCODE_SERVER_URL and OPENCODE_SERVER_PASSWORD.
+const SERVED_MARKER: &str = "OPENCODE_LUA_SERVED";
 
 /// `--serve [--config FILE] SCRIPT|NAME [ARGS...]`: starts `opencode serve`
 /// (`OPENCODE_BIN`, else `opencode` on the PATH; its configuration is opencode's
 /// own, or FILE), runs the script against it and stops it when the script ends.
 /// The script finds it in OPENCODE_SERVER_URL and OPENCODE_SERVER_PASSWORD
 /// (and, in memory only, the settings opencc.url and opencc.password).
+///
+/// The script runs in a child process of ours that gets those variables at
+/// its start: by then this process has threads (the server's output readers),
+/// and changing the environment of a process with threads is not safe.
 fn serve_program(program: &str, mut args: &[String]) -> Result<ExitCode, String> {
     let mut options = opencode::server::ServeOptions::new();
     if args.first().map(String::as_str) == Some("--config") {
@@ -104,24 +109,36 @@ fn serve_program(program: &str, mut args: &[String]) -> Result<ExitCode, String>
         options.env.push(("OPENCODE_CONFIG".into(), Some(path.into())));
         args = &args[2..];
     }
-    let Some((script, rest)) = args.split_first() else {
+    if args.is_empty() {
         eprintln!("opencode-lua: --serve needs a script to run\n{USAGE}");
         return Ok(ExitCode::from(2));
-    };
+    }
     if let Some(password) = std::env::var("OPENCODE_SERVER_PASSWORD").ok().filter(|p| !p.is_empty()) {
         options.password = Some(password);
     }
     let server = opencode::server::Server::start(&options).map_err(|e| e.to_string())?;
-    // No other thread reads the environment (the server's output readers do not).
-    std::env::set_var("OPENCODE_SERVER_URL", server.url());
+    let mut script = std::process::Command::new(std::env::current_exe().unwrap_or_else(|_| program.into()));
+    script
+        .args(args)
+        .env("OPENCODE_SERVER_URL", server.url())
+        .env(SERVED_MARKER, "1");
     match server.password() {
-        Some(password) => std::env::set_var("OPENCODE_SERVER_PASSWORD", password),
-        None => std::env::remove_var("OPENCODE_SERVER_PASSWORD"),
-    }
-    let _ = SERVED.set((server.url().to_owned(), server.password().map(str::to_owned)));
-    let result = run_named(program, script, rest);
+        Some(password) => script.env("OPENCODE_SERVER_PASSWORD", password),
+        None => script.env_remove("OPENCODE_SERVER_PASSWORD"),
+    };
+    let status = script.status().map_err(|e| format!("cannot run {program}: {e}"));
     server.stop();
-    result
+    Ok(exit_code(status?))
+}
+
+/// The child's exit status as ours; a child killed by a signal gives 128 + the signal, as a shell says.
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => ExitCode::from(code.clamp(0, 255) as u8),
+        (None, Some(signal)) => ExitCode::from((128 + signal).clamp(0, 255) as u8),
+        (None, None) => ExitCode::FAILURE,
+    }
 }
 
 fn mlua_version() -> String {
@@ -140,15 +157,17 @@ fn new_lua() -> mlua::Result<Lua> {
     // ComputerCraft programs read their settings through a `settings` global.
     let module: Table = lua.load("return require('opencode')").eval()?;
     lua.globals().set("settings", module.get::<Value>("settings")?)?;
-    if let Some((url, password)) = SERVED.get() {
+    if std::env::var_os(SERVED_MARKER).is_some() {
         // --serve: its server wins over a .settings file's (in memory; nothing is saved).
         let settings: Table = module.get("settings")?;
         let set: mlua::Function = settings.get("set")?;
         let unset: mlua::Function = settings.get("unset")?;
-        set.call::<()>(("opencc.url", url.as_str()))?;
-        match password {
-            Some(password) => set.call::<()>(("opencc.password", password.as_str()))?,
-            None => unset.call::<()>("opencc.password")?,
+        if let Ok(url) = std::env::var("OPENCODE_SERVER_URL") {
+            set.call::<()>(("opencc.url", url))?;
+        }
+        match std::env::var("OPENCODE_SERVER_PASSWORD") {
+            Ok(password) => set.call::<()>(("opencc.password", password))?,
+            Err(_) => unset.call::<()>("opencc.password")?,
         }
     }
     Ok(lua)

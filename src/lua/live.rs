@@ -392,18 +392,18 @@ impl LuaHandle {
                         Some(reply) => reply,
                         None => {
                             self.cancel("on_permission returned an unknown answer");
-                            return Err(Failure::Lua(mlua::Error::runtime(format!(
+                            return Err(Failure::Misuse(format!(
                                 "on_permission returned {:?} ('once', 'always', 'reject' or nil expected)",
                                 s.to_string_lossy()
-                            ))));
+                            )));
                         }
                     },
                     other => {
                         self.cancel("on_permission returned an unknown answer");
-                        return Err(Failure::Lua(mlua::Error::runtime(format!(
+                        return Err(Failure::Misuse(format!(
                             "on_permission returned a {} ('once', 'always', 'reject' or nil expected)",
                             lua_type_name(other)
-                        ))));
+                        )));
                     }
                 }
             }

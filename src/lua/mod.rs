@@ -141,6 +141,9 @@ enum Failure {
     Arg(ArgError),
     /// The network, the server or the AI: returned as `nil, err`.
     Call(client::Error),
+    /// The caller's mistake that is not one argument (a callback's answer,
+    /// say): raised by the prelude with this message, at the caller's line.
+    Misuse(String),
     /// Lua itself failed (out of memory): raised as is.
     Lua(mlua::Error),
 }
@@ -177,6 +180,8 @@ where
             Ok(value) => out.push_back(value),
             Err(Failure::Call(err)) => {
                 out.push_back(Value::Nil);
+                out.push_back(Value::String(lua.create_string(err.message())?));
+                out.push_back(Value::String(lua.create_string(err.kind().as_str())?));
                 out.push_back(Value::Table(error_to_lua(lua, &err)?));
             }
             Err(Failure::Arg(arg)) => {
@@ -184,6 +189,12 @@ where
                 out.push_back(Value::Nil);
                 out.push_back(Value::Integer(arg.position as mlua::Integer));
                 out.push_back(Value::String(lua.create_string(&arg.detail)?));
+            }
+            Err(Failure::Misuse(detail)) => {
+                out.push_back(Value::Nil);
+                out.push_back(Value::Nil);
+                out.push_back(Value::Integer(0));
+                out.push_back(Value::String(lua.create_string(&detail)?));
             }
             Err(Failure::Lua(err)) => return Err(err),
         }

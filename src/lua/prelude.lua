@@ -1,10 +1,16 @@
 -- The Lua face of the opencode module: the module table and the client's
 -- methods, each a thin wrapper over a raw function written in Rust.
 --
--- Raw functions return `value`, or `nil, err` for an expected failure, or
--- `nil, nil, position, detail` for a caller's mistake, which is raised here
--- with the level of the script's own frame, so the message points at the
--- caller's line. (No wrapper tail-calls another: a tail call would lose that frame.)
+-- Raw functions return `value`; or `nil, message, kind, err` for an expected
+-- failure; or `nil, nil, position, detail` for a caller's mistake, which is
+-- raised here with the level of the script's own frame, so the message points
+-- at the caller's line (position 0: `detail` is the whole message). No wrapper
+-- tail-calls a function that may raise: a tail call would lose that frame.
+--
+-- A failure's message is a string, so `assert(call())` and `error(message)`
+-- show it in every interpreter (PUC 5.1's assert and lua.c print nothing
+-- useful for a table); `kind` is a short string a program branches on; `err`
+-- is a table with kind, status, message and, for some, the partial reply.
 
 local core, version, settings_source = ...
 
@@ -19,19 +25,31 @@ local M = {
 -- leading arguments the caller did not write as numbered ones (1 for `self`).
 -- `depth` is how many frames up from argerror's caller the script's frame is.
 local function argerror(name, shift, position, detail, depth)
+  if position == 0 then
+    error(detail, depth + 1)
+  end
   if position <= shift then
     error(format("calling '%s' on bad self (%s)", name, detail), depth + 1)
   end
   error(format("bad argument #%d to '%s' (%s)", position - shift, name, detail), depth + 1)
 end
 
+-- Exactly the values the script gets: `value`, or `nil, message, kind, err`.
+-- (Tail-called: it never raises, so no frame is needed for an error level.)
+local function exact(value, message, kind, err)
+  if message ~= nil then
+    return nil, message, kind, err
+  end
+  return value
+end
+
 local function checked(name, raw, shift)
   return function(...)
-    local value, err, position, detail = raw(...)
-    if position then
-      argerror(name, shift, position, detail, 2)
+    local value, message, kind, err = raw(...)
+    if message == nil and kind ~= nil then
+      argerror(name, shift, kind, err, 2)
     end
-    return value, err
+    return exact(value, message, kind, err)
   end
 end
 
@@ -47,10 +65,6 @@ local client_methods = {
   "prompt_async", "events", "reply_permission",
   "tui_append_prompt", "tui_submit_prompt", "tui_clear_prompt", "tui_show_toast",
 }
-for _, name in ipairs(client_methods) do
-  Client[name] = checked(name, core[name], 1)
-end
-
 -- Event streams: `for event in stream do ... end`, stream:next(timeout), stream:poll().
 local Stream = {
   next = checked("next", core.stream_next, 1),
@@ -91,23 +105,28 @@ local function reraise(handle)
   end
 end
 
-local function handle_call(name, raw)
-  return function(handle, ...)
-    local value, err, position, detail = raw(handle, ...)
-    if position then
-      argerror(name, 1, position, detail, 2)
-    end
-    reraise(handle)
-    return value, err
+-- A handle's poll or wait, `depth` frames below the script: a callback's
+-- error is raised again, as it was; a wrong answer from a callback is the
+-- script's mistake, raised at its line.
+local function handle_call(name, raw, handle, depth, ...)
+  local value, message, kind, err = raw(handle, ...)
+  if message == nil and kind ~= nil then
+    argerror(name, 1, kind, err, depth + 1)
   end
+  reraise(handle)
+  return value, message, kind, err
 end
 
 local Handle = {
-  poll = handle_call("poll", core.handle_poll),
-  wait = handle_call("wait", core.handle_wait),
   cancel = checked("cancel", core.handle_cancel, 1),
   fd = checked("fd", core.handle_fd, 1),
 }
+function Handle.poll(handle, ...)
+  return exact(handle_call("poll", core.handle_poll, handle, 2, ...))
+end
+function Handle.wait(handle, ...)
+  return exact(handle_call("wait", core.handle_wait, handle, 2, ...))
+end
 core.set_live_methods(Stream, stream_call, Handle, FAILED)
 
 -- Arguments after `client`: session, prompt, options (passed on as given,
@@ -126,14 +145,14 @@ local function start_async(name, shift, depth, client, ...)
     wrapped.on_permission = guard(options.on_permission, state)
     args[3] = wrapped
   end
-  local value, err, position, detail = core.send_async(client, unpack(args, 1, args.n))
-  if position then
-    argerror(name, shift, position, detail, depth + 1)
+  local value, message, kind, err = core.send_async(client, unpack(args, 1, args.n))
+  if message == nil and kind ~= nil then
+    argerror(name, shift, kind, err, depth + 1)
   end
   if value then
     callback_errors[value] = state
   end
-  return value, err
+  return value, message, kind, err
 end
 
 local function has_callbacks(options)
@@ -144,54 +163,53 @@ end
 -- send with callbacks streams: it is send_async followed by wait.
 local function send(shift, client, ...)
   if has_callbacks((select(3, ...))) then
-    local handle, err = start_async("send", shift, 3, client, ...)
+    local handle, message, kind, err = start_async("send", shift, 3, client, ...)
     if not handle then
-      return nil, err
+      return nil, message, kind, err
     end
-    local reply, wait_err = Handle.wait(handle)
+    local reply
+    reply, message, kind, err = handle_call("send", core.handle_wait, handle, 3)
     Handle.cancel(handle) -- joins the finished background thread now, not at collection
-    return reply, wait_err
+    return reply, message, kind, err
   end
-  local value, err, position, detail = core.send(client, ...)
-  if position then
-    argerror("send", shift, position, detail, 3)
+  local value, message, kind, err = core.send(client, ...)
+  if message == nil and kind ~= nil then
+    argerror("send", shift, kind, err, 3)
   end
-  return value, err
+  return value, message, kind, err
 end
 
 function Client:send(...)
-  local reply, err = send(1, self, ...)
-  return reply, err
+  return exact(send(1, self, ...))
 end
 
 function Client:send_async(...)
-  local handle, err = start_async("send_async", 1, 2, self, ...)
-  return handle, err
+  return exact(start_async("send_async", 1, 2, self, ...))
 end
 
 -- Managed servers (src/lua/serve.rs): close stops the server opencode.serve
 -- started for this client; server describes it (nil for opencode.connect's).
-Client.close = checked("close", core.close, 1)
-Client.server = checked("server", core.server, 1)
+client_methods[#client_methods + 1] = "close"
+client_methods[#client_methods + 1] = "server"
+for _, name in ipairs(client_methods) do
+  Client[name] = checked(name, core[name], 1)
+end
 
 core.set_client_methods(Client)
 
 M.connect = checked("connect", core.connect, 0)
 M.serve = checked("serve", core.serve, 0)
 
--- The function forms of libaihelloworld.lua-style scripts: opencode.send(client, id, text).
+-- Every method in function form, as libaihelloworld.lua-style scripts call
+-- them: opencode.send(client, id, text).
 for _, name in ipairs(client_methods) do
-  if name ~= "url" then
-    M[name] = checked(name, core[name], 0)
-  end
+  M[name] = checked(name, core[name], 0)
 end
 function M.send(...)
-  local reply, err = send(0, ...)
-  return reply, err
+  return exact(send(0, ...))
 end
 function M.send_async(...)
-  local handle, err = start_async("send_async", 0, 2, ...)
-  return handle, err
+  return exact(start_async("send_async", 0, 2, ...))
 end
 
 -- The ComputerCraft-style settings store (`.settings` in the working

@@ -84,7 +84,11 @@ fn serve(lua: &Lua, args: &Args) -> Raw {
     }
     serve.config = match options.value("config") {
         Value::Nil => None,
-        Value::String(_) => options.string("config")?,
+        Value::String(_) => {
+            let config = options.string("config")?.unwrap_or_default();
+            crate::server::check_config(&config).map_err(|detail| options.named_error("config", detail))?;
+            Some(config)
+        }
         table @ Value::Table(_) => {
             let json = lua_to_json(lua, &table).map_err(|e| options.named_error("config", e.0))?;
             Some(json.to_string())

@@ -8,6 +8,7 @@ local opencode = require("opencode")
 local url, locked_url, dead_url = arg[1], arg[2], arg[3]
 assert(url and locked_url and dead_url, "usage: api_test.lua URL LOCKED_URL DEAD_URL")
 local this_file = "api_test.lua:%d+: "
+local unpack = table.unpack or unpack
 
 local client = assert(opencode.connect(url))
 
@@ -31,8 +32,7 @@ T.test("health_returns_version", function()
 end)
 
 T.test("connect_refused_is_kind_connect", function()
-  local c, err = opencode.connect(dead_url)
-  T.fails("connect", c, err)
+  local err = T.fails("connect", opencode.connect(dead_url))
   T.eq(err.status, nil, "status")
   T.matches(err.message, "opencode serve", "message says what to do")
   T.eq(tostring(err), err.message, "tostring(err)")
@@ -40,15 +40,13 @@ T.test("connect_refused_is_kind_connect", function()
 end)
 
 T.test("password_is_checked_at_connect", function()
-  local c, err = opencode.connect({ url = locked_url, password = "wrong-password" })
-  T.fails("auth", c, err)
+  local err = T.fails("auth", opencode.connect({ url = locked_url, password = "wrong-password" }))
   T.eq(err.status, 401, "status")
   T.no_match(err.message, "wrong-password", "message")
   local locked = assert(opencode.connect({ url = locked_url, password = "secret" }))
   T.no_match(tostring(locked), "secret", "tostring(client)")
   T.eq(assert(locked:health()).healthy, true, "health with password")
-  local anonymous, err2 = opencode.connect(locked_url)
-  T.fails("auth", anonymous, err2)
+  T.fails("auth", opencode.connect(locked_url))
 end)
 
 T.test("new_session_returns_the_servers_session", function()
@@ -130,22 +128,19 @@ T.test("json_arrays_keep_nulls_as_opencode_null", function()
 end)
 
 T.test("send_reports_provider_failure", function()
-  local reply, err = client:send("ses_fail", "x")
-  T.fails("provider", reply, err)
+  local err = T.fails("provider", client:send("ses_fail", "x"))
   T.eq(err.status, 200, "status")
   T.matches(err.message, "provider exploded", "server's message")
   T.eq(err.reply.info.error.name, "APIError", "err.reply keeps the reply")
 end)
 
 T.test("send_reports_abort", function()
-  local reply, err = client:send("ses_abort", "x")
-  T.fails("aborted", reply, err)
+  local err = T.fails("aborted", client:send("ses_abort", "x"))
   T.matches(tostring(err), "aborted", "tostring")
 end)
 
 T.test("send_to_unknown_session_is_not_found", function()
-  local reply, err = client:send("ses_missing", "x")
-  T.fails("not_found", reply, err)
+  local err = T.fails("not_found", client:send("ses_missing", "x"))
   T.eq(err.status, 404, "status")
   T.matches(err.message, "Session not found: ses_missing", "server's message")
   T.fails("not_found", client:session("ses_missing"))
@@ -153,13 +148,11 @@ T.test("send_to_unknown_session_is_not_found", function()
 end)
 
 T.test("proxy_html_and_garbage_bodies", function()
-  local reply, err = client:send("ses_proxy", "x")
-  T.fails("http", reply, err)
+  local err = T.fails("http", client:send("ses_proxy", "x"))
   T.eq(err.status, 502, "status")
   T.matches(err.message, "502 Bad Gateway", "page title")
   T.no_match(err.message, "<", "no markup")
-  local r2, err2 = client:send("ses_garbage", "x")
-  T.fails("decode", r2, err2)
+  local err2 = T.fails("decode", client:send("ses_garbage", "x"))
   T.matches(err2.message, "this is not json", "what came instead")
 end)
 
@@ -182,8 +175,7 @@ T.test("timeouts_bound_calls_but_not_the_reply_wait", function()
   local reply = assert(quick:send("ses_slow", "patience"))
   T.eq(reply.text, "echo: patience", "send waits past timeout")
   local bounded = assert(opencode.connect({ url = url, timeout = 5, send_timeout = 0.2 }))
-  local r, err = bounded:send("ses_slow", "x")
-  T.fails("timeout", r, err)
+  local err = T.fails("timeout", bounded:send("ses_slow", "x"))
   T.eq(assert(bounded:health()).healthy, true, "client still works")
 end)
 
@@ -220,6 +212,64 @@ T.test("caller_mistakes_raise_errors_naming_the_argument", function()
   T.matches(msg, "bad argument #2 to 'send' %(a function cannot be sent as JSON at %[1%]%.text%)", "function in parts")
   msg = T.raises(function() return client:session("") end)
   T.matches(msg, "bad argument #1 to 'session' %(session id is empty%)", "empty id")
+end)
+
+T.test("every_function_returns_exactly_its_values", function()
+  -- name, arguments after the client, and whether the fake server makes it fail
+  local calls = {
+    { "health", {} },
+    { "sessions", {} },
+    { "session", { "ses_1" } },
+    { "session", { "ses_missing" }, true },
+    { "new_session", { { title = "x" } } },
+    { "delete", { "ses_1" } },
+    { "delete", { "ses_missing" }, true },
+    { "abort", { "ses_1" } },
+    { "url", {} },
+    { "server", {} },
+    { "send", { "ses_1", "x" } },
+    { "send", { "ses_fail", "x" }, true },
+    { "prompt_async", { "ses_1", "x" }, true },
+    { "reply_permission", { "per_1", "once" }, true },
+    { "tui_append_prompt", { "x" }, true },
+    { "tui_submit_prompt", {}, true },
+    { "tui_clear_prompt", {}, true },
+    { "tui_show_toast", { { message = "x" } }, true },
+    { "close", {} },
+  }
+  for _, call in ipairs(calls) do
+    local name, args, fails = call[1], call[2], call[3]
+    T.eq(type(opencode[name]), "function", "function form opencode." .. name)
+    local forms = {
+      { "client:" .. name, function() return client[name](client, unpack(args)) end },
+      { "opencode." .. name, function() return opencode[name](client, unpack(args)) end },
+    }
+    for _, form in ipairs(forms) do
+      local what, f = form[1], form[2]
+      local n, value, message, kind, err = select("#", f()), f()
+      T.eq(n, fails and 4 or 1, what .. " value count")
+      if fails then
+        T.eq(value, nil, what .. " value")
+        T.eq(type(message), "string", what .. " message")
+        T.eq(err.kind, kind, what .. " err.kind")
+      end
+    end
+  end
+  -- a failure from connect gives the same four values
+  T.eq(select("#", opencode.connect(dead_url)), 4, "connect failure value count")
+  T.eq(select("#", opencode.connect(url)), 1, "connect value count")
+end)
+
+T.test("failures_show_as_strings_in_assert_and_error", function()
+  -- PUC 5.1's assert and lua.c print only strings: a failure must read well there.
+  local ok, message = pcall(function() assert(opencode.connect(dead_url)) end)
+  T.eq(ok, false, "assert raised")
+  T.matches(message, "could not connect to opencode server", "assert shows the message")
+  local _, failure = opencode.connect(dead_url)
+  ok, message = pcall(error, failure)
+  T.eq(type(message), "string", "error(message) raises a string")
+  local _, _, kind = opencode.connect(dead_url)
+  T.eq(kind, "connect", "the kind, for a program to branch on")
 end)
 
 T.test("settings_store_is_exposed", function()

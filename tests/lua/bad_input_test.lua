@@ -82,15 +82,16 @@ local function bad_self(name, what, f, ...)
   return err
 end
 
--- A call that may fail as `nil, err` or succeed, but must not raise.
+-- A call that may fail as `nil, message, kind, err` or succeed, but must not raise.
 local function returns(what, f, ...)
   local results = table.pack(pcall(f, ...))
   if not results[1] then
     error(string.format("%s: raised %q", what, tostring(results[2]):sub(1, 300)), 2)
   end
   if results[2] == nil and results[3] ~= nil then
-    T.eq(type(results[3]), "table", what .. ": err")
-    T.eq(type(results[3].kind), "string", what .. ": err.kind")
+    T.eq(type(results[3]), "string", what .. ": message")
+    T.eq(type(results[4]), "string", what .. ": kind")
+    T.eq(type(results[5]), "table", what .. ": err")
   end
   return table.unpack(results, 2, results.n)
 end

@@ -23,9 +23,9 @@ for _ = 1, 200 do
   if text ~= "" then
     break
   end
-  local reply, err = handle:wait(0.05)
+  local reply, message, kind = handle:wait(0.05)
   assert(not reply, "the reply must not be complete yet")
-  assert(err.kind == "timeout", tostring(err))
+  assert(kind == "timeout", message)
 end
 assert(text ~= "", "no text arrived within 10 s")
 

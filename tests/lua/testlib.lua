@@ -42,13 +42,21 @@ function T.raises(f, ...)
   return tostring(err)
 end
 
--- Asserts that a call failed with `nil, err` of the given kind and returns err.
-function T.fails(kind, value, err)
+-- Asserts that a call failed with `nil, message, kind, err` of the given kind
+-- (and no more values) and returns err.
+function T.fails(kind, ...)
+  local n, value, message, got, err = select("#", ...), ...
   if value ~= nil then
-    error("expected nil, err of kind " .. kind .. ", got " .. show(value), 2)
+    error("expected nil, message, " .. kind .. ", got " .. show(value), 2)
   end
-  if type(err) ~= "table" or err.kind ~= kind then
-    error("expected err.kind " .. kind .. ", got " .. show(err and err.kind) .. " (" .. show(err) .. ")", 2)
+  if got ~= kind then
+    error("expected kind " .. kind .. ", got " .. show(got) .. " (" .. show(message) .. ")", 2)
+  end
+  if type(message) ~= "string" or n ~= 4 then
+    error("expected nil, message, kind, err; got " .. n .. " values, message " .. show(message), 2)
+  end
+  if type(err) ~= "table" or err.kind ~= kind or err.message ~= message or tostring(err) ~= message then
+    error("err table does not match: kind " .. show(err and err.kind) .. ", message " .. show(err and err.message), 2)
   end
   return err
 end
