@@ -24,6 +24,7 @@ compile_error!("the features `module` and `vendored` cannot be combined: build o
 pub mod client;
 mod lua;
 pub mod server;
+mod sigpipe;
 mod tls;
 
 pub use lua::{module, register, BUNDLED_SCRIPTS, SETTINGS_SOURCE};

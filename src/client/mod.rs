@@ -63,6 +63,11 @@ pub const DEFAULT_URL: &str = "http://127.0.0.1:4096";
 pub const DEFAULT_USERNAME: &str = "opencode";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const USER_AGENT: &str = concat!("opencode-lua/", env!("CARGO_PKG_VERSION"));
+/// How long an unused connection is kept for the next call: less than servers
+/// keep theirs (node's and Apache's default is 5 s), so that we rarely reuse a
+/// connection the server is closing at that moment. Such a reuse fails a call
+/// that carries a prompt, which is never retried.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Config {
     /// The defaults opencode itself uses, taken from `OPENCODE_SERVER_URL`,
@@ -194,10 +199,7 @@ impl Client {
             insecure: config.insecure,
         });
         let http = origin.http_client()?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| invalid(format!("cannot start the I/O runtime: {e}")))?;
+        let runtime = runtime().map_err(|e| invalid(format!("cannot start the I/O runtime: {e}")))?;
         Ok(Client {
             origin,
             http,
@@ -369,10 +371,14 @@ impl Client {
     /// Runs `future` on this thread. The first yield lets the connections'
     /// own tasks catch up on what happened while no call was running (a server
     /// closing an idle keep-alive connection, say) before a request picks one.
+    /// All of a call's socket I/O happens in here, on the caller's thread,
+    /// shielded from SIGPIPE (see crate::sigpipe).
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(async {
-            tokio::task::yield_now().await;
-            future.await
+        crate::sigpipe::shielded(|| {
+            self.runtime.block_on(async {
+                tokio::task::yield_now().await;
+                future.await
+            })
         })
     }
 }
@@ -386,6 +392,7 @@ impl Origin {
             .default_headers(self.headers.clone())
             .connect_timeout(self.timeout)
             .tcp_keepalive(Duration::from_secs(15))
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .tcp_nodelay(true)
             .user_agent(USER_AGENT);
         let builder = if self.insecure {
@@ -500,6 +507,16 @@ impl Origin {
         };
         Error::new(ErrorKind::Connect, None, message)
     }
+}
+
+/// A single-threaded runtime, for the caller's thread or a worker of ours.
+/// Threads it starts itself (the blocking pool that resolves host names)
+/// block SIGPIPE like every thread of ours (see crate::sigpipe).
+pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .on_thread_start(crate::sigpipe::block_for_this_thread)
+        .build()
 }
 
 pub(crate) fn decode_error(what: &str, error: &serde_json::Error) -> Error {

@@ -54,14 +54,15 @@ impl Worker {
         Fut: Future<Output = ()>,
     {
         let (stop, stopped) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
+        let runtime = super::runtime()
             .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a runtime: {e}")))?;
         let (done, finished) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
+                // Every write of this thread is ours: a SIGPIPE it raises must
+                // not reach the process (see crate::sigpipe).
+                crate::sigpipe::block_for_this_thread();
                 let _done = done;
                 runtime.block_on(body(stopped))
             })
