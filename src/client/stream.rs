@@ -24,7 +24,8 @@ use tokio::time::{sleep, timeout, Instant};
 use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
 use super::notify::{self, Receiver, Sender};
 use super::reply_text::{ReplyText, TextDelta};
-use super::{encode_segment, Error, ErrorKind, Origin, Reply};
+use super::wire::MESSAGE_BYTES;
+use super::{encode_segment, read_at_most, Error, ErrorKind, Origin, Reply};
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -127,12 +128,12 @@ async fn subscribe(
         .map_err(|e| origin.transport_error(what, &e, Some(limit)))?;
     let status = response.status();
     if !status.is_success() {
-        let body = timeout(limit, response.bytes())
+        let (start, _) = timeout(limit, read_at_most(&mut response, MESSAGE_BYTES))
             .await
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        return Err(origin.status_error(what, status, &body));
+        return Err(origin.status_error(what, status, &start));
     }
     // Wait for the first frame (the server's own `server.connected`); keep
     // whatever else arrived with it.
