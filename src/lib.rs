@@ -33,6 +33,7 @@ compile_error!(
 pub mod client;
 mod lua;
 pub mod server;
+mod sigpipe;
 mod tls;
 
 pub use lua::{module, register, BUNDLED_SCRIPTS, SETTINGS_SOURCE};

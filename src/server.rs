@@ -355,6 +355,10 @@ fn quote(tail: &str) -> String {
 /// the parent-death signal. That signal follows the *thread* that forked, so
 /// the fork happens on a thread that lives as long as the process, not on
 /// the caller's, which may end long before the server should.
+///
+/// Unlike our other threads, the spawning thread keeps SIGPIPE as the host
+/// left it: a child inherits the signal mask of the thread that forks it, and
+/// opencode and the commands it runs must get the host's, not ours.
 fn spawn_tied(mut command: Command) -> std::io::Result<Child> {
     type Job = (Command, mpsc::Sender<std::io::Result<Child>>);
     static KEEPER: Mutex<Option<mpsc::Sender<Job>>> = Mutex::new(None);
@@ -423,6 +427,8 @@ fn read_lines(
     let _ = std::thread::Builder::new()
         .name("opencode-serve-output".into())
         .spawn(move || {
+            // Only reads, but no thread of ours may die of a write (see crate::sigpipe).
+            crate::sigpipe::block_for_this_thread();
             let mut reader = BufReader::new(pipe);
             let mut bytes = Vec::new();
             loop {

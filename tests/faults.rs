@@ -24,10 +24,17 @@ use serde_json::{json, Value};
 
 /// The bound every call of these tests runs under.
 const TIMEOUT: Duration = Duration::from_millis(500);
-/// How much later than its bound a call may return on a busy two-core machine.
-const SLACK: Duration = Duration::from_millis(1500);
-/// How long a silent fault keeps its connection open: far past any bound.
-const LONG: Duration = Duration::from_secs(8);
+/// How much later than its bound a call may return. Generous, because a
+/// loaded two-core machine can keep a debug build off the CPU for seconds.
+/// It does not need to be tight: a call that waited for the server instead of
+/// its own bound would take LONG, far beyond TIMEOUT + SLACK, and a timeout
+/// also shows in the error's kind (`timeout`, where the server's eventual
+/// close would give `connect`), which no load can change.
+const SLACK: Duration = Duration::from_secs(5);
+/// How long a silent fault keeps its connection open: far past any bound
+/// (two attempts and the slack). Servers end their pauses when dropped, so it
+/// costs no test time.
+const LONG: Duration = Duration::from_secs(30);
 
 fn config(url: &str) -> Config {
     let mut config = Config::with_url(url);
@@ -1032,4 +1039,129 @@ fn a_fifty_megabyte_reply_is_read_whole() {
         big(200, "application/json", prefix, b"a", br#""}]}"#),
         None,
     );
+}
+
+// ---- answers over the size limit ----
+
+/// A JSON array of `length` bytes: `[`, spaces, `]` (an empty list of sessions).
+fn padded_empty_list(length: usize) -> Vec<u8> {
+    let mut body = vec![b' '; length];
+    body[0] = b'[';
+    body[length - 1] = b']';
+    body
+}
+
+/// `body` in chunked transfer encoding, 64 KiB a chunk, without the final
+/// empty chunk when `finished` is false (the server then stays silent).
+fn chunked(body: &[u8], finished: bool) -> Vec<u8> {
+    let mut out = head(
+        200,
+        &[("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")],
+    );
+    for chunk in body.chunks(64 * 1024) {
+        out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        out.extend_from_slice(chunk);
+        out.extend_from_slice(b"\r\n");
+    }
+    if finished {
+        out.extend_from_slice(b"0\r\n\r\n");
+    }
+    out
+}
+
+#[test]
+fn an_answer_over_the_size_limit_is_too_large() {
+    const LIMIT: usize = MIB;
+    let cases = [
+        // The announced length alone decides: the server sends nothing more.
+        (
+            "Content-Length over the limit",
+            Fault::head(200, "application/json", LIMIT + 1, Vec::new(), End::Hold(LONG)),
+            Some(ErrorKind::TooLarge),
+        ),
+        // No length: counted as it arrives, and the server never finishes.
+        (
+            "chunked, past the limit",
+            Fault::raw(chunked(&padded_empty_list(2 * LIMIT), false), End::Hold(LONG)),
+            Some(ErrorKind::TooLarge),
+        ),
+        (
+            "chunked, one byte over the limit",
+            Fault::raw(chunked(&padded_empty_list(LIMIT + 1), true), End::KeepAlive),
+            Some(ErrorKind::TooLarge),
+        ),
+        (
+            "chunked, exactly the limit",
+            Fault::raw(chunked(&padded_empty_list(LIMIT), true), End::KeepAlive),
+            None,
+        ),
+        (
+            "Content-Length of exactly the limit",
+            Fault::respond(200, "application/json", padded_empty_list(LIMIT)),
+            None,
+        ),
+    ];
+    for (name, fault, kind) in cases {
+        let server = faulty("GET", "/session", 1, fault);
+        let mut config = config(&server.url());
+        config.max_response_bytes = LIMIT;
+        // Room for a loaded machine. Where the server goes silent, waiting for
+        // more instead of stopping at the limit would end in kind `timeout`.
+        config.timeout = Duration::from_secs(10);
+        let client = Client::new(config).unwrap();
+        match (kind, client.sessions()) {
+            (None, Ok(sessions)) => assert!(sessions.is_empty(), "{name}"),
+            (Some(kind), Err(err)) => {
+                assert_eq!(err.kind(), kind, "{name}: {err}");
+                assert_eq!(err.status(), Some(200), "{name}: {err}");
+                for text in ["1 MiB", "max_response_bytes", "GET /session", &server.url()] {
+                    assert!(
+                        err.message().contains(text),
+                        "{name}: the message lacks {text:?}: {err}"
+                    );
+                }
+                assert_one_line(&err);
+            }
+            (kind, result) => panic!("{name}: expected {kind:?}, got {result:?}"),
+        }
+        // Not retried, and the client goes on working.
+        assert_eq!(server.count("GET", "/session"), 1, "{name}");
+        assert!(client.health().unwrap().healthy, "{name}");
+    }
+    // The limit is the client's: the default reads a 50 MiB answer whole
+    // (a_fifty_megabyte_reply_is_read_whole), and the announced size is named.
+    let server = faulty(
+        "GET",
+        "/session",
+        1,
+        Fault::head(200, "application/json", 100 * MIB, Vec::new(), End::Hold(LONG)),
+    );
+    let mut config = config(&server.url());
+    config.timeout = Duration::from_secs(10);
+    let err = Client::new(config).unwrap().sessions().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+    assert!(err.message().contains("100 MiB (104857600 bytes)"), "{err}");
+    assert!(err.message().contains("limit of 64 MiB"), "{err}");
+}
+
+/// The server's words are at the start of an error body: that much is read,
+/// not the rest, however much the server announces or sends.
+#[test]
+fn only_the_start_of_an_error_body_is_read() {
+    let mut page = b"<html><head><title>502 Bad Gateway</title></head><body>".to_vec();
+    page.resize(100 * 1024, b'x');
+    // 50 MiB announced, 100 KiB sent, then silence: reading it whole would
+    // end in kind `timeout`.
+    let fault = Fault::head(502, "text/html", 50 * MIB, vec![Step::Write(page)], End::Hold(LONG));
+    let server = faulty("GET", "/session", 1, fault);
+    let mut config = config(&server.url());
+    config.timeout = Duration::from_secs(10);
+    let client = Client::new(config).unwrap();
+    let err = client.sessions().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Http, "{err}");
+    assert_eq!(err.status(), Some(502), "{err}");
+    assert!(err.message().contains("502 Bad Gateway"), "{err}");
+    assert_one_line(&err);
+    assert_eq!(server.count("GET", "/session"), 1);
+    assert!(client.health().unwrap().healthy);
 }

@@ -19,6 +19,7 @@
 ---| "not_found" # no such session (404)
 ---| "http"      # any other HTTP error status, e.g. 502 or 504 from a proxy
 ---| "decode"    # the server's answer was not the JSON expected
+---| "too_large" # the server's answer was larger than `max_response_bytes` (`status` is its status)
 ---| "provider"  # the AI provider failed; opencode reported it in the reply's `info.error`
 ---| "aborted"   # the generation was aborted (`client:abort`)
 ---| "permission" # a background send asked for a permission that nobody answered, so it was refused
@@ -133,6 +134,7 @@
 ---@field timeout number? seconds (default 30); bounds connecting and every call except the wait for a reply to `send`
 ---@field send_timeout number? seconds; bounds the wait for a reply to `send` (default: none)
 ---@field insecure boolean? accept any TLS certificate (self-signed); https is verified unless this is true
+---@field max_response_bytes integer? the largest answer read (default 64 MiB); a larger one fails with kind "too_large"
 
 ---`opencode.serve(options)`: how to start `opencode serve`.
 ---@class opencode.ServeOptions

@@ -24,6 +24,9 @@ pub enum ErrorKind {
     Http,
     /// The server answered with something that is not the expected JSON.
     Decode,
+    /// The server's successful answer was larger than [`Config::max_response_bytes`](super::Config::max_response_bytes)
+    /// allows; the status is the one it answered with.
+    TooLarge,
     /// The AI provider failed; the server reported it in the reply's `info.error`.
     Provider,
     /// The generation was aborted before it finished.
@@ -46,6 +49,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Http => "http",
             ErrorKind::Decode => "decode",
+            ErrorKind::TooLarge => "too_large",
             ErrorKind::Provider => "provider",
             ErrorKind::Aborted => "aborted",
             ErrorKind::Config => "config",

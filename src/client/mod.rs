@@ -37,7 +37,7 @@ pub use wire::{
     Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
 };
 
-use wire::{server_message, MessageBody};
+use wire::{server_message, MessageBody, MESSAGE_BYTES};
 
 /// Where the server is and how to talk to it.
 #[derive(Clone)]
@@ -57,12 +57,23 @@ pub struct Config {
     /// Accept any TLS certificate (self-signed, wrong host). Off unless asked for:
     /// https is verified against the system's roots by default.
     pub insecure: bool,
+    /// The largest successful answer read, in bytes; a larger one fails with
+    /// [`ErrorKind::TooLarge`] instead of growing memory without bound.
+    pub max_response_bytes: usize,
 }
 
 pub const DEFAULT_URL: &str = "http://127.0.0.1:4096";
 pub const DEFAULT_USERNAME: &str = "opencode";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// 64 MiB: far more than any reply of opencode's, whose largest are whole
+/// sessions' messages with file contents.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 const USER_AGENT: &str = concat!("opencode-lua/", env!("CARGO_PKG_VERSION"));
+/// How long an unused connection is kept for the next call: less than servers
+/// keep theirs (node's and Apache's default is 5 s), so that we rarely reuse a
+/// connection the server is closing at that moment. Such a reuse fails a call
+/// that carries a prompt, which is never retried.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Config {
     /// The defaults opencode itself uses, taken from `OPENCODE_SERVER_URL`,
@@ -77,6 +88,7 @@ impl Config {
             timeout: DEFAULT_TIMEOUT,
             send_timeout: None,
             insecure: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -99,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("send_timeout", &self.send_timeout)
             .field("insecure", &self.insecure)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -127,6 +140,7 @@ pub(crate) struct Origin {
     timeout: Duration,
     send_timeout: Option<Duration>,
     insecure: bool,
+    max_response_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
@@ -192,12 +206,10 @@ impl Client {
             timeout: config.timeout,
             send_timeout: config.send_timeout,
             insecure: config.insecure,
+            max_response_bytes: config.max_response_bytes,
         });
         let http = origin.http_client()?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| invalid(format!("cannot start the I/O runtime: {e}")))?;
+        let runtime = runtime().map_err(|e| invalid(format!("cannot start the I/O runtime: {e}")))?;
         Ok(Client {
             origin,
             http,
@@ -369,10 +381,14 @@ impl Client {
     /// Runs `future` on this thread. The first yield lets the connections'
     /// own tasks catch up on what happened while no call was running (a server
     /// closing an idle keep-alive connection, say) before a request picks one.
+    /// All of a call's socket I/O happens in here, on the caller's thread,
+    /// shielded from SIGPIPE (see crate::sigpipe).
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(async {
-            tokio::task::yield_now().await;
-            future.await
+        crate::sigpipe::shielded(|| {
+            self.runtime.block_on(async {
+                tokio::task::yield_now().await;
+                future.await
+            })
         })
     }
 }
@@ -386,6 +402,7 @@ impl Origin {
             .default_headers(self.headers.clone())
             .connect_timeout(self.timeout)
             .tcp_keepalive(Duration::from_secs(15))
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .tcp_nodelay(true)
             .user_agent(USER_AGENT);
         let builder = if self.insecure {
@@ -433,19 +450,41 @@ impl Origin {
             let bytes = serde_json::to_vec(body).map_err(|e| decode_error("encode the request", &e))?;
             request = request.header(CONTENT_TYPE, "application/json").body(bytes);
         }
-        let response = request
+        let mut response = request
             .send()
             .await
             .map_err(|e| self.transport_error(&what, &e, timeout))?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&what, &e, timeout))?;
-        if status.is_success() {
-            return Ok((status, bytes.to_vec()));
+        let failed = |e: reqwest::Error| self.transport_error(&what, &e, timeout);
+        if !status.is_success() {
+            let (start, _) = read_at_most(&mut response, MESSAGE_BYTES).await.map_err(failed)?;
+            return Err(self.status_error(&what, status, &start));
         }
-        Err(self.status_error(&what, status, &bytes))
+        let limit = self.max_response_bytes;
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Err(self.too_large(&what, status, announced));
+        }
+        match read_at_most(&mut response, limit).await.map_err(failed)? {
+            (bytes, true) => Ok((status, bytes)),
+            (_, false) => Err(self.too_large(&what, status, None)),
+        }
+    }
+
+    /// A successful answer larger than `max_response_bytes`; `length` is its
+    /// size when the server announced one.
+    fn too_large(&self, what: &str, status: StatusCode, length: Option<u64>) -> Error {
+        let limit = format_size(self.max_response_bytes as u64);
+        let size = match length {
+            Some(length) if length >= 1024 => format!("{} ({length} bytes)", format_size(length)),
+            Some(length) => format!("{length} bytes"),
+            None => format!("more than {limit}"),
+        };
+        let message = format!(
+            "opencode server at {} answered {what} with {size}, over the limit of {limit} - raise max_response_bytes in the client's options if such answers are expected",
+            self.display_url
+        );
+        Error::new(ErrorKind::TooLarge, Some(status.as_u16()), message)
     }
 
     pub(crate) fn decode<T: DeserializeOwned>(&self, path: &str, status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
@@ -500,6 +539,53 @@ impl Origin {
         };
         Error::new(ErrorKind::Connect, None, message)
     }
+}
+
+/// A single-threaded runtime, for the caller's thread or a worker of ours.
+/// Threads it starts itself (the blocking pool that resolves host names)
+/// block SIGPIPE like every thread of ours (see crate::sigpipe).
+pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .on_thread_start(crate::sigpipe::block_for_this_thread)
+        .build()
+}
+
+/// The first `limit` bytes of a body, and whether that was all of it. Reading
+/// stops there, so a server cannot make us hold more than `limit` bytes.
+pub(crate) async fn read_at_most(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    // An announced length within the limit is allocated at once rather than
+    // grown into (a 50 MiB reply would otherwise be copied several times).
+    let announced = response.content_length().unwrap_or(0).min(limit as u64);
+    let mut bytes = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok((bytes, false));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((bytes, true))
+}
+
+/// "64 MiB", "1.5 KiB", "300 bytes".
+fn format_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if bytes.is_multiple_of(size) {
+                format!("{} {unit}", bytes / size)
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 pub(crate) fn decode_error(what: &str, error: &serde_json::Error) -> Error {

@@ -24,7 +24,8 @@ use tokio::time::{sleep, timeout, Instant};
 use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
 use super::notify::{self, Receiver, Sender};
 use super::reply_text::{ReplyText, TextDelta};
-use super::{encode_segment, Error, ErrorKind, Origin, Reply};
+use super::wire::MESSAGE_BYTES;
+use super::{encode_segment, read_at_most, Error, ErrorKind, Origin, Reply};
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -54,14 +55,15 @@ impl Worker {
         Fut: Future<Output = ()>,
     {
         let (stop, stopped) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
+        let runtime = super::runtime()
             .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a runtime: {e}")))?;
         let (done, finished) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
+                // Every write of this thread is ours: a SIGPIPE it raises must
+                // not reach the process (see crate::sigpipe).
+                crate::sigpipe::block_for_this_thread();
                 let _done = done;
                 runtime.block_on(body(stopped))
             })
@@ -126,12 +128,12 @@ async fn subscribe(
         .map_err(|e| origin.transport_error(what, &e, Some(limit)))?;
     let status = response.status();
     if !status.is_success() {
-        let body = timeout(limit, response.bytes())
+        let (start, _) = timeout(limit, read_at_most(&mut response, MESSAGE_BYTES))
             .await
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        return Err(origin.status_error(what, status, &body));
+        return Err(origin.status_error(what, status, &start));
     }
     // Wait for the first frame (the server's own `server.connected`); keep
     // whatever else arrived with it.

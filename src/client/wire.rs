@@ -310,16 +310,18 @@ impl Reply {
     }
 }
 
+/// How much of a body [`server_message`] looks at, and so how much of an
+/// error body is read at all. The server's words are at its start: a huge body
+/// (a 50 MB error page, a runaway JSON array) is neither held nor parsed whole
+/// just to be cut to a few hundred characters.
+pub(crate) const MESSAGE_BYTES: usize = 64 * 1024;
+
 /// The server's own words in an error body: the `message` of opencode's
 /// `{"name": ..., "data": {"message": ...}}`, or the readable text of an HTML
 /// page from a proxy, cut to a sensible length.
 pub(crate) fn server_message(body: &[u8]) -> Option<String> {
     const LIMIT: usize = 300;
-    /// The server's words are at the start of its body: a huge body (a 50 MB
-    /// error page, a runaway JSON array) is not parsed whole just to be cut to
-    /// LIMIT characters, which would cost many times its size in memory.
-    const READ: usize = 64 * 1024;
-    let text = String::from_utf8_lossy(&body[..body.len().min(READ)]);
+    let text = String::from_utf8_lossy(&body[..body.len().min(MESSAGE_BYTES)]);
     let text = text.trim();
     if text.is_empty() {
         return None;

@@ -185,6 +185,23 @@ impl<'a> Options<'a> {
         Ok(Some(Duration::from_secs_f64(seconds)))
     }
 
+    /// A size in bytes: a positive whole number.
+    pub(crate) fn bytes(&self, name: &str) -> ArgResult<Option<usize>> {
+        let bytes = match self.value(name) {
+            Value::Nil => return Ok(None),
+            Value::Integer(i) => i as f64,
+            // Lua 5.1 and LuaJIT have no integers; 5.3+ gives floats for 1e9.
+            Value::Number(n) => n,
+            other => return Err(self.type_error(name, "number of bytes", &other)),
+        };
+        if !(bytes >= 1.0 && bytes.fract() == 0.0 && bytes <= usize::MAX as f64) {
+            return Err(self.error(format!(
+                "option '{name}': bytes must be a positive whole number, got {bytes}"
+            )));
+        }
+        Ok(Some(bytes as usize))
+    }
+
     pub(crate) fn table(&self, name: &str) -> ArgResult<Option<Table>> {
         match self.value(name) {
             Value::Nil => Ok(None),

@@ -291,6 +291,7 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
                     "timeout",
                     "send_timeout",
                     "insecure",
+                    "max_response_bytes",
                 ],
             )?;
             if let Some(url) = options.string("url")? {
@@ -308,6 +309,9 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
             }
             config.send_timeout = options.seconds("send_timeout")?;
             config.insecure = options.boolean("insecure")?.unwrap_or(false);
+            if let Some(bytes) = options.bytes("max_response_bytes")? {
+                config.max_response_bytes = bytes;
+            }
         }
         _ => return Err(args.expected(1, "url string or option table").into()),
     }

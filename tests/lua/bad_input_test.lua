@@ -359,8 +359,22 @@ T.test("connect", function()
   bad_argument(1, "connect", "password table", connect, { url = url, password = {} })
   bad_argument(1, "connect", "username cyclic", connect, { url = url, username = cyclic })
   bad_argument(1, "connect", "insecure string", connect, { url = url, insecure = "yes" })
+  bad_argument(1, "connect", "zero max_response_bytes", connect, { url = url, max_response_bytes = 0 })
+  bad_argument(1, "connect", "fractional max_response_bytes", connect, { url = url, max_response_bytes = 1.5 })
+  bad_argument(1, "connect", "infinite max_response_bytes", connect, { url = url, max_response_bytes = math.huge })
+  bad_argument(1, "connect", "string max_response_bytes", connect, { url = url, max_response_bytes = "1" })
   bad_argument(1, "connect", "unknown option", connect, { url = url, pasword = "x" })
   bad_argument(1, "connect", "cyclic options", connect, cyclic)
+end)
+
+T.test("max_response_bytes", function()
+  -- The health check's answer is longer than 10 bytes.
+  local err = T.fails("too_large", opencode.connect{ url = url, max_response_bytes = 10 })
+  T.eq(err.status, 200, "status")
+  T.matches(err.message, "max_response_bytes", "the message names the option")
+  T.matches(err.message, "10 bytes", "the message names the limit")
+  -- 1e6 is a float in Lua 5.3 and later; a whole number is what counts.
+  T.truthy(opencode.connect{ url = url, max_response_bytes = 1e6 }, "a limit of 1e6")
 end)
 
 T.test("session references", function()

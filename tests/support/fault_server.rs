@@ -48,6 +48,11 @@ impl Request {
         self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
+    /// The body length its `Content-Length` announced (0 without one).
+    pub fn announced_length(&self) -> usize {
+        self.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0)
+    }
+
     /// The path without its query.
     pub fn route(&self) -> &str {
         self.path.split('?').next().unwrap_or_default()
@@ -102,6 +107,11 @@ pub enum End {
     Reset,
     /// Stay open and silent this long, then close.
     Hold(Duration),
+    /// Keep the connection, and close it as soon as the next request starts
+    /// to arrive, without reading it: a server whose keep-alive timeout fired
+    /// just as the client reused the connection. The server's FIN comes
+    /// first, then (the request unread) a reset.
+    CloseWhenReused,
 }
 
 /// What the server does with one request.
@@ -286,7 +296,28 @@ impl FaultServer {
         FaultServer::serve_on(listener, handler)
     }
 
+    /// Like [`FaultServer::start`], but a request announcing a body of more
+    /// than `cap` bytes is read only up to its head and `cap` bytes of body,
+    /// recorded with that much body, and its connection closed with the rest
+    /// unread (a reset), the handler not asked: a server or proxy refusing a
+    /// large upload while the client is still sending it.
+    pub fn start_refusing_bodies_over(
+        cap: usize,
+        handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
+    ) -> FaultServer {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
+        FaultServer::serve_capped(listener, Some(cap), handler)
+    }
+
     fn serve_on(listener: TcpListener, handler: impl Fn(&Request) -> Fault + Send + Sync + 'static) -> FaultServer {
+        FaultServer::serve_capped(listener, None, handler)
+    }
+
+    fn serve_capped(
+        listener: TcpListener,
+        body_cap: Option<usize>,
+        handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
+    ) -> FaultServer {
         listener.set_nonblocking(true).expect("non-blocking listener");
         let addr = listener.local_addr().unwrap();
         let handler: Arc<Handler> = Arc::new(handler);
@@ -297,6 +328,7 @@ impl FaultServer {
             handler,
             requests: requests.clone(),
             stop: stop.clone(),
+            body_cap,
         };
         let (count, stopped) = (connections.clone(), stop.clone());
         let accept_thread = thread::spawn(move || {
@@ -365,6 +397,8 @@ struct Shared {
     handler: Arc<Handler>,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
+    /// See [`FaultServer::start_refusing_bodies_over`].
+    body_cap: Option<usize>,
 }
 
 impl Shared {
@@ -376,12 +410,15 @@ impl Shared {
         for _ in 0..MAX_REQUESTS_PER_CONNECTION {
             // The request is read except for its last byte, which stays in
             // the socket until the fault says how the connection ends.
-            let Some(request) = read_request_but_last_byte(&mut stream, connection, &self.stop) else {
+            let Some(request) = read_request_but_last_byte(&mut stream, connection, &self.stop, self.body_cap) else {
                 // EOF, silence, or a request too large or malformed: dropping
                 // the socket (possibly with unread bytes) ends it.
                 return;
             };
             self.requests.lock().unwrap().push(request.clone());
+            if self.body_cap.is_some_and(|cap| request.announced_length() > cap) {
+                return; // the rest of the body is unread: a reset
+            }
             let fault = (self.handler)(&request);
             let written = self.perform(&mut stream, &fault.steps);
             if !written {
@@ -406,6 +443,16 @@ impl Shared {
                     if consume_last_byte(&mut stream).is_err() {
                         return;
                     }
+                }
+                End::CloseWhenReused => {
+                    let _ = consume_last_byte(&mut stream);
+                    // Blocks (up to READ_TIMEOUT) until the next request's
+                    // first bytes are in; returning leaves them unread.
+                    let mut byte = [0u8; 1];
+                    let _ = stream.peek(&mut byte);
+                    let _ = stream.shutdown(Shutdown::Write);
+                    self.pause(Duration::from_millis(100));
+                    return;
                 }
             }
         }
@@ -473,7 +520,15 @@ fn consume_last_byte(stream: &mut TcpStream) -> std::io::Result<()> {
 /// Reads one request with a `Content-Length` body (or none), leaving its last
 /// byte unread (but arrived). `None` at EOF, after `READ_TIMEOUT`, or on
 /// anything malformed or too large.
-fn read_request_but_last_byte(stream: &mut TcpStream, connection: usize, stop: &AtomicBool) -> Option<Request> {
+///
+/// With a `cap` below the announced length, reads the head and `cap` bytes of
+/// body only, all of them (the rest stays unread).
+fn read_request_but_last_byte(
+    stream: &mut TcpStream,
+    connection: usize,
+    stop: &AtomicBool,
+    cap: Option<usize>,
+) -> Option<Request> {
     // Find the end of the head by peeking, so nothing past it is consumed.
     let deadline = Instant::now() + READ_TIMEOUT;
     let mut buffer = vec![0u8; MAX_HEAD];
@@ -507,6 +562,18 @@ fn read_request_but_last_byte(stream: &mut TcpStream, connection: usize, stop: &
         Some((_, value)) => value.parse::<usize>().ok()?,
         None => 0,
     };
+    if let Some(cap) = cap.filter(|&cap| length > cap) {
+        let mut all = vec![0u8; head_len + cap];
+        stream.read_exact(&mut all).ok()?;
+        let body = all.split_off(head_len);
+        return Some(Request {
+            method,
+            path,
+            headers,
+            body,
+            connection,
+        });
+    }
     if length > MAX_BODY {
         return None;
     }
