@@ -1,5 +1,5 @@
 //! The Lua binding: argument checking, Lua values <-> client types, and the
-//! `nil, err` convention. No HTTP here; every call goes to [`crate::client`].
+//! `nil, message, kind, err` convention. No HTTP here; every call goes to [`crate::client`].
 
 mod args;
 mod convert;
@@ -139,7 +139,7 @@ pub fn register(lua: &Lua) -> mlua::Result<()> {
 enum Failure {
     /// The caller's mistake: raised as a Lua error by the prelude.
     Arg(ArgError),
-    /// The network, the server or the AI: returned as `nil, err`.
+    /// The network, the server or the AI: returned as `nil, message, kind, err`.
     Call(client::Error),
     /// The caller's mistake that is not one argument (a callback's answer,
     /// say): raised by the prelude with this message, at the caller's line.

@@ -1,5 +1,5 @@
 -- A server that stops reading a large request and closes the connection must
--- give `nil, err` with kind "connect", never kill the interpreter: stock lua
+-- give `nil, message, kind, err` with kind "connect", never kill the interpreter: stock lua
 -- and luajit leave SIGPIPE at its default action, which ends the process.
 -- Run by tests/broken_pipe.rs in the host and in stock interpreters.
 -- Arguments: URL of a server that reads a little of any large body and then
