@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use fake_server::{FakeServer, Reply, Request};
 use lua::{manifest_dir, Runner, STOCK};
+use opencode::client::{Client, Config, NewSession, SendOptions};
 use real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
@@ -34,25 +35,26 @@ const HOLD_LIMIT: Duration = Duration::from_secs(20);
 const SCRIPTS: &[&str] = &["exit_clients.lua", "exit_streams.lua", "exit_async.lua"];
 
 /// A fake opencode server whose replies never finish on their own: the event
-/// stream sends the first words of a reply and then stays open, and a message
-/// is answered only once its session is aborted (which a dropped handle does).
+/// stream sends the first words of a reply, then a toast every 100 ms (the
+/// stream script waits for events), and stays open; a message is answered
+/// only once its session is aborted (which a dropped handle does).
 fn fake_opencode() -> FakeServer {
     let aborted = Arc::new((Mutex::new(false), Condvar::new()));
+    let mut frames = vec![
+        json!({"payload": {"type": "server.connected", "properties": {}}}),
+        json!({"payload": {"type": "message.part.updated", "properties": {"part": {
+            "id": "prt_1", "messageID": "msg_1", "sessionID": "ses_exit",
+            "type": "text", "text": "echo: count"
+        }}}}),
+    ];
+    let toast = json!({"payload": {"type": "tui.toast.show", "properties": {"message": "exit_streams"}}});
+    frames.extend(std::iter::repeat_n(toast, 600));
     FakeServer::start(move |request: &Request| {
         let path = request.path.split('?').next().unwrap_or_default();
         match (request.method.as_str(), path) {
             ("GET", "/global/health") => Reply::json(200, json!({"healthy": true, "version": "1.18.33"})),
-            ("GET", "/global/event") => Reply::sse(
-                &[
-                    json!({"payload": {"type": "server.connected", "properties": {}}}),
-                    json!({"payload": {"type": "message.part.updated", "properties": {"part": {
-                        "id": "prt_1", "messageID": "msg_1", "sessionID": "ses_exit",
-                        "type": "text", "text": "echo: count"
-                    }}}}),
-                ],
-                Duration::from_millis(100),
-                Duration::from_secs(60),
-            ),
+            ("GET", "/global/event") => Reply::sse(&frames, Duration::from_millis(100), Duration::from_secs(60)),
+            ("POST", "/tui/show-toast") => Reply::json(200, json!(true)),
             ("POST", "/session") => Reply::json(
                 200,
                 json!({"id": "ses_exit", "title": "exit", "time": {"created": 1, "updated": 1}}),
@@ -220,6 +222,15 @@ fn every_interpreter_exits_cleanly_mid_generation_on_the_real_server() {
         chunk_delay_ms: 300,
         ..ServerOptions::default()
     });
+    // A fresh server's first prompt is slow to start (opencode loads the
+    // provider, on a loaded machine for many seconds): have it behind us, so
+    // the scripts' setup measures a running server.
+    let mut config = Config::with_url(server.url());
+    config.password = None;
+    let client = Client::connect(config).expect("connect to the real server");
+    let session = client.new_session(&NewSession::new().title("warm-up")).unwrap();
+    let reply = client.send(&session.id, "warm up".into(), &SendOptions::default());
+    assert_eq!(reply.expect("the warm-up prompt").text(), "echo: warm up");
     let prompt = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
                   sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four";
     let mut runners = vec![Runner::Host];

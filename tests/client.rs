@@ -582,9 +582,28 @@ fn server_closing_an_idle_connection_does_not_break_the_next_send() {
     });
     let client = client(&server);
     client.health().unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    // The case under test: the server's FIN has reached the client's socket
+    // before the send picks a connection.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_on_our_end(server.addr().port()) {
+        assert!(Instant::now() < deadline, "the fake never closed the connection");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     assert_eq!(send_text(&client, "hello").unwrap().text(), "hi there");
     assert_eq!(server.requests_to("/session/ses_x/message").len(), 1);
+}
+
+/// True while a connection to 127.0.0.1:`server_port` is established on our
+/// end (from /proc/net/tcp). Once the server has closed it, our end is in
+/// CLOSE_WAIT (our kernel has the FIN), or gone if the client saw it already.
+fn open_on_our_end(server_port: u16) -> bool {
+    const ESTABLISHED: &str = "01";
+    let remote = format!("0100007F:{server_port:04X}");
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.get(2) == Some(&remote.as_str()) && fields.get(3) == Some(&ESTABLISHED)
+    })
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod real_server;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, Runner, STOCK};
@@ -87,8 +88,24 @@ fn watch_example_prints_the_events_of_a_session() {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    assert_eq!(lines.next().unwrap().unwrap(), format!("watching {}", session.id));
+    let stdout = child.stdout.take().unwrap();
+    let (line_tx, lines) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = line_tx.send(line);
+        }
+    });
+    let first = lines.recv_timeout(Duration::from_secs(30));
+    assert_eq!(first, Ok(format!("watching {}", session.id)));
+    // opencode 1.18 greets an event stream before it listens to its bus, so
+    // the prompt's first events could pass before watch.lua's stream hears
+    // them. Make it show an event of the session first: aborting an idle
+    // session publishes its status.
+    let live = (0..40).any(|_| {
+        assert!(client.abort(&session.id).unwrap());
+        lines.recv_timeout(Duration::from_millis(500)).is_ok()
+    });
+    assert!(live, "watch.lua showed no event of the session");
 
     let reply = client
         .send(&session.id, "watch me".into(), &SendOptions::default())
@@ -96,15 +113,18 @@ fn watch_example_prints_the_events_of_a_session() {
     assert_eq!(reply.text(), "echo: watch me");
 
     let start = Instant::now();
-    let collector = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
     while child.try_wait().unwrap().is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "watch.lua did not stop at session.idle"
-        );
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            let seen: Vec<String> = lines.try_iter().collect();
+            panic!("watch.lua did not stop at session.idle: {seen:#?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let seen = collector.join().unwrap();
+    reader.join().unwrap();
+    // What it printed after the first event (the rest of the aborts' come first).
+    let seen: Vec<String> = lines.try_iter().collect();
     let text: String = seen
         .iter()
         .filter_map(|l| l.strip_prefix("message.part.delta  "))

@@ -9,6 +9,8 @@
 //! (GETs are retried once after a broken connection, nothing carrying a
 //! prompt ever is), and the same `Client` works for the next call.
 
+#[path = "support/alone.rs"]
+mod alone;
 #[path = "support/fault_server.rs"]
 mod fault_server;
 
@@ -911,8 +913,8 @@ fn peak_growth<T>(f: impl FnOnce() -> T) -> (T, usize) {
     (result, peak.saturating_sub(baseline))
 }
 
-/// The big-body tests measure memory: one at a time.
-static BIG: Mutex<()> = Mutex::new(());
+// The big-body tests measure memory: each runs alone, in a child process of
+// its own (see tests/support/alone.rs), where no other test's threads count.
 
 const MIB: usize = 1024 * 1024;
 /// 50 MiB, written as 800 chunks of 64 KiB.
@@ -948,7 +950,6 @@ fn big_config(server: &FaultServer) -> Config {
 }
 
 fn check_big(name: &str, call: Call, fault: Fault, kind: Option<ErrorKind>) {
-    let _one_at_a_time = BIG.lock().unwrap_or_else(|e| e.into_inner());
     let (method, route) = call.method_route();
     let server = faulty(method, route, 1, fault);
     let client = Client::new(big_config(&server)).unwrap();
@@ -989,6 +990,9 @@ fn check_big(name: &str, call: Call, fault: Fault, kind: Option<ErrorKind>) {
 
 #[test]
 fn fifty_megabytes_of_garbage_is_a_decode_error() {
+    if !alone::alone("fifty_megabytes_of_garbage_is_a_decode_error") {
+        return;
+    }
     check_big(
         "50 MiB of invalid UTF-8",
         Call::Get,
@@ -999,6 +1003,9 @@ fn fifty_megabytes_of_garbage_is_a_decode_error() {
 
 #[test]
 fn fifty_megabytes_of_json_of_the_wrong_shape_is_a_decode_error() {
+    if !alone::alone("fifty_megabytes_of_json_of_the_wrong_shape_is_a_decode_error") {
+        return;
+    }
     check_big(
         "a 50 MiB JSON array of numbers",
         Call::Get,
@@ -1009,6 +1016,9 @@ fn fifty_megabytes_of_json_of_the_wrong_shape_is_a_decode_error() {
 
 #[test]
 fn fifty_megabytes_of_error_page_is_an_http_error_with_a_short_message() {
+    if !alone::alone("fifty_megabytes_of_error_page_is_an_http_error_with_a_short_message") {
+        return;
+    }
     check_big(
         "a 50 MiB HTML error page",
         Call::Get,
@@ -1031,6 +1041,9 @@ fn fifty_megabytes_of_error_page_is_an_http_error_with_a_short_message() {
 
 #[test]
 fn a_fifty_megabyte_reply_is_read_whole() {
+    if !alone::alone("a_fifty_megabyte_reply_is_read_whole") {
+        return;
+    }
     let prefix =
         br#"{"info": {"id": "msg_1", "sessionID": "ses_x", "role": "assistant"}, "parts": [{"type": "text", "text": ""#;
     check_big(

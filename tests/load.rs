@@ -3,16 +3,19 @@
 //! every reply matched to its own prompt (none lost, none duplicated), and
 //! memory that stays flat once warmed up.
 //!
-//! The tests run one at a time (they measure this process's memory); the
-//! file takes about 30 s.
+//! A test that judges memory runs its client in a child process of its own
+//! (this test binary, asked for just that test), while the fake server stays
+//! in the parent: the RSS it reads is the client's alone, whatever the other
+//! tests of this binary run meanwhile.
 
+#[path = "support/alone.rs"]
+mod alone;
 #[path = "support/fault_server.rs"]
 mod fault_server;
 #[path = "support/real_server.rs"]
 mod real_server;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fault_server::{connected_frame, End, Fault, FaultServer};
@@ -20,21 +23,19 @@ use opencode::client::{Client, Config, NewSession, Reply, SendHandle, SendOption
 use real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-/// Runs the fake-server tests one at a time (they measure this process's
-/// memory). glibc gives threads arenas of their own, up to eight per core,
-/// and a hundred threads at once leave RSS wandering by megabytes that
-/// belong to no one; two arenas keep RSS a measure of what the client holds.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static ARENAS: std::sync::Once = std::sync::Once::new();
-    ARENAS.call_once(|| {
-        // SAFETY: mallopt only changes allocator tuning; any value is safe.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
-        }
-    });
-    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+/// In the child process that runs a test's client alone: the URL of the
+/// parent's fake server, with the allocator set up for measuring; `None` in
+/// the parent.
+fn child_client() -> Option<String> {
+    let url = alone::child()?;
+    // glibc gives threads arenas of their own, up to eight per core, and a
+    // hundred threads at once leave RSS wandering by megabytes that belong to
+    // no one; two arenas keep RSS a measure of what the client holds.
+    // SAFETY: mallopt only changes allocator tuning; any value is safe.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+    Some(url)
 }
 
 /// Resident memory of this process in bytes, from /proc/self/statm.
@@ -124,9 +125,20 @@ fn send(client: &Client, session: &str, text: &str) -> Reply {
 
 #[test]
 fn a_thousand_sequential_sends() {
-    let _serial = serial();
-    let server = echo_server();
-    let client = Client::connect(config(&server.url())).unwrap();
+    let test = "a_thousand_sequential_sends";
+    let Some(url) = child_client() else {
+        let server = echo_server();
+        alone::run_child(test, &server.url());
+        let seen = received(&server);
+        for i in 0..1000 {
+            assert_eq!(seen.get(&prompt("sequential", i)), Some(&1), "prompt {i}");
+        }
+        assert_eq!(seen.len(), 1100, "no prompt the client did not send");
+        // One keep-alive connection carried all of it.
+        assert_eq!(server.connections(), 1);
+        return;
+    };
+    let client = Client::connect(config(&url)).unwrap();
     for i in 0..100 {
         let text = prompt("warm-up", i);
         assert_eq!(send(&client, "ses_load", &text).text(), format!("echo: {text}"));
@@ -141,13 +153,6 @@ fn a_thousand_sequential_sends() {
     }
     eprintln!("1000 sends in {:?}", started.elapsed());
     assert_flat("1000 sequential sends", warmed, rss());
-    let seen = received(&server);
-    for i in 0..1000 {
-        assert_eq!(seen.get(&prompt("sequential", i)), Some(&1), "prompt {i}");
-    }
-    assert_eq!(seen.len(), 1100, "no prompt the client did not send");
-    // One keep-alive connection carried all of it.
-    assert_eq!(server.connections(), 1);
 }
 
 /// Takes a handle's updates until `Finished`, within `limit`.
@@ -190,35 +195,38 @@ fn hundred_at_once(client: &Client, batch: &str) {
 
 #[test]
 fn a_hundred_concurrent_async_sends() {
-    let _serial = serial();
-    let server = echo_server();
-    let client = Client::connect(config(&server.url())).unwrap();
+    let test = "a_hundred_concurrent_async_sends";
+    let warm_up = ["warm-up-1", "warm-up-2", "warm-up-3"];
+    let measured = ["measured-1", "measured-2", "measured-3"];
+    let Some(url) = child_client() else {
+        let server = echo_server();
+        alone::run_child(test, &server.url());
+        let seen = received(&server);
+        for batch in warm_up.iter().chain(measured.iter()) {
+            for i in 0..100 {
+                assert_eq!(seen.get(&prompt(batch, i)), Some(&1), "{batch} prompt {i}");
+            }
+        }
+        assert_eq!(seen.len(), 600);
+        return;
+    };
+    let client = Client::connect(config(&url)).unwrap();
     // Warm up until the allocator and the thread-stack cache have seen a
     // hundred threads come and go a few times: that memory is reused, not lost.
-    let warm_up = ["warm-up-1", "warm-up-2", "warm-up-3"];
     for batch in warm_up {
         hundred_at_once(&client, batch);
     }
     let warmed = rss();
-    let measured = ["measured-1", "measured-2", "measured-3"];
     for batch in measured {
         let started = Instant::now();
         hundred_at_once(&client, batch);
         eprintln!("100 concurrent sends in {:?}", started.elapsed());
     }
     assert_flat("100 concurrent async sends, three times", warmed, rss());
-    let seen = received(&server);
-    for batch in warm_up.iter().chain(measured.iter()) {
-        for i in 0..100 {
-            assert_eq!(seen.get(&prompt(batch, i)), Some(&1), "{batch} prompt {i}");
-        }
-    }
-    assert_eq!(seen.len(), 600);
 }
 
 #[test]
 fn a_hundred_concurrent_async_sends_from_lua() {
-    let _serial = serial();
     let server = echo_server();
     let lua = opencode::mlua::Lua::new();
     opencode::register(&lua).unwrap();
@@ -252,8 +260,6 @@ fn a_hundred_concurrent_async_sends_from_lua() {
 
 #[test]
 fn two_hundred_sends_to_a_real_server() {
-    // Serial too: its threads would disturb the other tests' memory readings.
-    let _serial = serial();
     let server = OpencodeServer::start(ServerOptions::default());
     let mut config = config(server.url());
     config.password = server.password().map(str::to_owned);

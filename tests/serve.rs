@@ -220,6 +220,8 @@ struct Script {
     lines: mpsc::Receiver<String>,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
+    /// One message from each output reader once it has read everything.
+    readers_done: mpsc::Receiver<()>,
 }
 
 impl Script {
@@ -231,21 +233,26 @@ impl Script {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
         let (tx, lines) = mpsc::channel();
+        let (done_tx, readers_done) = mpsc::channel();
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
-        let (out, all_out) = (child.stdout.take().unwrap(), Arc::clone(&stdout));
+        let (out, all_out, done) = (child.stdout.take().unwrap(), Arc::clone(&stdout), done_tx.clone());
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines() {
                 let Ok(line) = line else { break };
                 all_out.lock().unwrap().push_str(&format!("{line}\n"));
                 let _ = tx.send(line);
             }
+            let _ = done.send(());
         });
         let (mut err, all_err) = (child.stderr.take().unwrap(), Arc::clone(&stderr));
         std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = err.read_to_string(&mut text);
-            all_err.lock().unwrap().push_str(&text);
+            let mut buf = [0; 4096];
+            // Kept as it comes, so that a report made while the script runs shows it.
+            while let Ok(n @ 1..) = err.read(&mut buf) {
+                all_err.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+            let _ = done_tx.send(());
         });
         Script {
             what,
@@ -254,6 +261,20 @@ impl Script {
             lines,
             stdout,
             stderr,
+            readers_done,
+        }
+    }
+
+    /// Once the process has exited: waits (bounded) until its output is read
+    /// to the end. A pipe some leftover process still holds open ends the wait
+    /// at the bound, and the report shows what came so far.
+    fn collect_output(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        for _ in 0..2 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if self.readers_done.recv_timeout(left).is_err() {
+                return;
+            }
         }
     }
 
@@ -278,8 +299,9 @@ impl Script {
                     }
                 }
                 Err(_) => {
-                    // Let the output readers catch up before reporting.
-                    std::thread::sleep(Duration::from_millis(200));
+                    if matches!(self.child.try_wait(), Ok(Some(_))) {
+                        self.collect_output();
+                    }
                     panic!("no line {prefix:?}: {}", self.report())
                 }
             }
@@ -303,9 +325,9 @@ impl Script {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // The output readers end with the process; give them a moment.
-                std::thread::sleep(Duration::from_millis(100));
-                return (status, start.elapsed());
+                let took = start.elapsed();
+                self.collect_output();
+                return (status, took);
             }
             if start.elapsed() > limit {
                 let _ = self.child.kill();

@@ -29,13 +29,21 @@ end)
 
 T.test("reply_permission_answers_from_outside", function()
   local s = assert(client:new_session({ permission = { bash = "ask" } }))
-  local stream = assert(client:events({ session = s, types = { "permission.asked" } }))
+  -- session.status too, to know the stream is live before the send (see T.until_live).
+  local stream = assert(client:events({ session = s, types = { "permission.asked", "session.status" } }))
+  T.truthy(T.until_live(client, stream, s), "the stream shows the session's events")
   local handle = assert(client:send_async(s, "[[bash:echo outside]]", {
     on_permission = function()
       return nil -- rejected, unless answered first below
     end,
   }))
-  local request = assert(stream:next(30))
+  local request
+  for _ = 1, 100 do
+    request = assert(stream:next(30))
+    if request.type ~= "session.status" then
+      break
+    end
+  end
   T.eq(request.type, "permission.asked", "event")
   T.eq(client:reply_permission(request.properties.id, "once"), true, "reply_permission")
   local reply = assert(handle:wait(30))

@@ -61,7 +61,26 @@ function T.fails(kind, ...)
   return err
 end
 
+-- Against a real server: waits until `stream`, which must pass the events of
+-- `session`'s status, is known to deliver them; true once it does. opencode
+-- 1.18 greets a new event stream (server.connected) before it listens to its
+-- bus, so an event published just after client:events() returns can be
+-- missed. Aborting an idle session publishes its session.status ("idle") and
+-- session.idle, so abort until one comes through. What comes after that is
+-- seen; leftovers of this loop (idle statuses) may still follow.
+function T.until_live(client, stream, session)
+  for _ = 1, 40 do
+    assert(client:abort(session))
+    if stream:next(0.5) then
+      return true
+    end
+  end
+  return false
+end
+
 function T.test(name, f)
+  -- On stderr, which is not buffered: a test that hangs shows in the report.
+  io.stderr:write("running ", name, "\n")
   local ok, err = xpcall(f, debug.traceback)
   if ok then
     T.passed = T.passed + 1

@@ -3,9 +3,10 @@
 //! for it by tools/build-module.sh.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The stock interpreters the tests run under: (command, module build feature).
@@ -27,26 +28,53 @@ pub fn host_binary() -> PathBuf {
 
 /// Builds (once per test process) opencode.so for `lua` and returns its folder,
 /// ready for package.cpath.
+///
+/// Each Lua has a lock of its own: a test that wants one module never waits
+/// for another test's build of a different one in this process. (Builds still
+/// take turns on tools/build-module.sh's lock of the shared cargo target dir;
+/// tools/test.sh builds every module before the tests, so that turn is short.)
 pub fn module_dir(lua: &str) -> PathBuf {
-    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = manifest_dir().join("target/lua").join(lua);
-    if !built.iter().any(|b| b == lua) {
-        let output = Command::new("bash")
-            .arg(manifest_dir().join("tools/build-module.sh"))
-            .args([lua, "--debug"])
-            .current_dir(manifest_dir())
-            .output()
-            .expect("run tools/build-module.sh");
-        assert!(
-            output.status.success(),
-            "building opencode.so for {lua} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        built.push(lua.to_owned());
+    static BUILDS: Mutex<Vec<(String, Arc<Build>)>> = Mutex::new(Vec::new());
+    let build = {
+        let mut builds = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+        match builds.iter().find(|(name, _)| name == lua) {
+            Some((_, build)) => Arc::clone(build),
+            None => {
+                let build = Arc::new(OnceLock::new());
+                builds.push((lua.to_owned(), Arc::clone(&build)));
+                build
+            }
+        }
+    };
+    // Only the callers that want this same module wait here.
+    let built = build.get_or_init(|| build_module(lua));
+    if let Err(problem) = built {
+        panic!("{problem}");
     }
+    let dir = manifest_dir().join("target/lua").join(lua);
     assert!(dir.join("opencode.so").exists(), "{} missing", dir.display());
     dir
+}
+
+/// One module's build: done once, its outcome shared by every caller.
+type Build = OnceLock<Result<(), String>>;
+
+/// Runs tools/build-module.sh for `lua` (a debug build).
+fn build_module(lua: &str) -> Result<(), String> {
+    let output = Command::new("bash")
+        .arg(manifest_dir().join("tools/build-module.sh"))
+        .args([lua, "--debug"])
+        .current_dir(manifest_dir())
+        .output()
+        .map_err(|e| format!("cannot run tools/build-module.sh: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "building opencode.so for {lua} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
 }
 
 /// How a script is run: by the host, or by a stock interpreter.
@@ -95,25 +123,29 @@ impl Runner {
 
 /// Runs a command with a time bound; panics (failing the test) past it.
 pub fn run_bounded(mut command: Command, limit: Duration) -> Output {
-    use std::io::Read;
     let mut child = command
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out_thread = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let err_thread = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.read_to_end(&mut buf);
-        buf
-    });
+    // Each pipe is read to its end on a thread of its own; what was read so
+    // far stays readable for a report while the command runs.
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        let text = Arc::new(Mutex::new(Vec::new()));
+        let (done_tx, done) = std::sync::mpsc::channel::<()>();
+        let filling = Arc::clone(&text);
+        std::thread::spawn(move || {
+            let mut buf = [0; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                filling.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+            let _ = done_tx.send(());
+        });
+        (text, done)
+    };
+    let (stdout, stdout_done) = read(Box::new(child.stdout.take().unwrap()));
+    let (stderr, stderr_done) = read(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for child") {
@@ -122,15 +154,23 @@ pub fn run_bounded(mut command: Command, limit: Duration) -> Output {
         if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{command:?} still running after {limit:?}");
+            // What it printed until then shows where it got stuck (a process
+            // it started may hold the pipes open: the wait is bounded).
+            let _ = stdout_done.recv_timeout(Duration::from_secs(5));
+            let _ = stderr_done.recv_timeout(Duration::from_secs(5));
+            panic!(
+                "{command:?} still running after {limit:?}\n--- stdout\n{}\n--- stderr\n{}",
+                String::from_utf8_lossy(&stdout.lock().unwrap()),
+                String::from_utf8_lossy(&stderr.lock().unwrap())
+            );
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    Output {
-        status,
-        stdout: out_thread.join().unwrap(),
-        stderr: err_thread.join().unwrap(),
-    }
+    let _ = stdout_done.recv();
+    let _ = stderr_done.recv();
+    let stdout = std::mem::take(&mut *stdout.lock().unwrap());
+    let stderr = std::mem::take(&mut *stderr.lock().unwrap());
+    Output { status, stdout, stderr }
 }
 
 /// Runs a Lua test script and asserts that it exited 0 and reported no failure.

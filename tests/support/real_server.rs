@@ -20,8 +20,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// How long `opencode serve` may take to print its listening line (it usually takes 1.5-4 s).
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long `opencode serve` may take to print its listening line (it usually takes 1.5-4 s
+/// on an idle machine; several servers starting at once on a loaded one take many times that).
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long the echo provider may take to print its listening line (milliseconds when idle).
+const PROVIDER_STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the output readers may take to read what an exited server printed last.
+const LAST_OUTPUT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Attempts when the port picked for opencode was taken by someone else in the meantime.
 const START_ATTEMPTS: usize = 3;
 /// Lines of server output kept for failure messages.
@@ -58,12 +63,12 @@ impl EchoProvider {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = match rx.recv_timeout(Duration::from_secs(10)) {
+        let line = match rx.recv_timeout(PROVIDER_STARTUP_TIMEOUT) {
             Ok(line) => line,
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("echo provider did not print its listening line within 10 s");
+                panic!("echo provider did not print its listening line within {PROVIDER_STARTUP_TIMEOUT:?}");
             }
         };
         let port = line
@@ -246,8 +251,14 @@ impl OpencodeServer {
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                // Give the readers a moment to collect the last lines.
-                thread::sleep(Duration::from_millis(100));
+                // The readers end (dropping their senders) once they have
+                // collected the last lines; a process it left behind holding
+                // the pipes ends the wait at the bound instead.
+                let deadline = Instant::now() + LAST_OUTPUT_TIMEOUT;
+                while rx
+                    .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                    .is_ok()
+                {}
                 return Err(format!("it exited ({status}) before listening"));
             }
             if Instant::now() >= deadline {
