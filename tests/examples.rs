@@ -90,9 +90,7 @@ fn watch_example_prints_the_events_of_a_session() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(lines.next().unwrap().unwrap(), format!("watching {}", session.id));
 
-    let reply = client
-        .send(&session.id, "watch me".into(), &SendOptions::default())
-        .unwrap();
+    let reply = client.send(&session.id, "watch me", &SendOptions::default()).unwrap();
     assert_eq!(reply.text(), "echo: watch me");
 
     let start = Instant::now();

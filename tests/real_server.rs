@@ -38,14 +38,12 @@ fn rust_client_create_send_list_delete() {
     assert_eq!(client.health().unwrap().version.as_deref(), Some("1.18.33"));
     let session = client.new_session(&NewSession::new().title("hello")).unwrap();
     let reply = client
-        .send(&session.id, "hello world".into(), &SendOptions::default())
+        .send(&session.id, "hello world", &SendOptions::default())
         .unwrap();
     assert_eq!(reply.text(), "echo: hello world");
     assert!(client.sessions().unwrap().iter().any(|s| s.id == session.id));
     assert!(client.delete(&session.id).unwrap());
-    let err = client
-        .send(&session.id, "again".into(), &SendOptions::default())
-        .unwrap_err();
+    let err = client.send(&session.id, "again", &SendOptions::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     assert_eq!(err.status(), Some(404));
     assert!(err.message().contains("Session not found"), "{err}");
@@ -58,7 +56,7 @@ fn blocking_send_returns_aborted_when_aborted_from_another_thread() {
     let session = client.new_session(&NewSession::new()).unwrap();
     let sender = {
         let (client, id) = (client.clone(), session.id.clone());
-        std::thread::spawn(move || client.send(&id, "[[sleep:20000]] slow".into(), &SendOptions::default()))
+        std::thread::spawn(move || client.send(&id, "[[sleep:20000]] slow", &SendOptions::default()))
     };
     // Abort once the session is working on it (a first prompt takes a moment to start).
     let busy = (0..300).any(|_| {
