@@ -114,7 +114,8 @@
 ---An event of the server's event stream.
 ---@class opencode.Event
 ---@field type string e.g. "session.idle", "message.part.delta", "permission.asked", "stream.reconnected"
----@field properties table the event's data, as the server sent it
+---@field properties table the event's data, as the server sent it (`properties` on the bus, `data` in the v2 streams)
+---@field id string? the server's id of the event, when it gave one
 ---@field directory string? the project directory the event belongs to, when the server said
 
 ---An answer to a permission request.
@@ -129,9 +130,10 @@
 ---@field url string? default: `OPENCODE_SERVER_URL`, else "http://127.0.0.1:4096"
 ---@field username string? Basic auth user; default: `OPENCODE_SERVER_USERNAME`, else "opencode"
 ---@field password string? Basic auth password; default: `OPENCODE_SERVER_PASSWORD`; without one no auth header is sent
----@field directory string? project directory the server should work in (`x-opencode-directory`)
----@field timeout number? seconds (default 30); bounds connecting and every call except the wait for a reply to `send`
----@field send_timeout number? seconds; bounds the wait for a reply to `send` (default: none)
+---@field directory string? project directory the server should work in (`x-opencode-directory`); also the default `directory` (and `location`) of every operation that takes one
+---@field workspace string? the default `workspace` (and `location`) of every operation that takes one
+---@field timeout number? seconds (default 30); bounds connecting and every call except the wait for a reply to `send` (and the operations that wait like it)
+---@field send_timeout number? seconds; bounds the wait for a reply to `send` and the operations that wait like it (default: none)
 ---@field insecure boolean? accept any TLS certificate (self-signed); https is verified unless this is true
 
 ---`opencode.serve(options)`: how to start `opencode serve`.
@@ -186,6 +188,16 @@
 ---@field types string|string[]? only events of these types, e.g. "session.idle"
 ---@field directory string? the project directory whose events to follow
 ---@field heartbeat_timeout number? seconds of silence after which the stream reconnects
+
+---`client:request(method, path, options)`
+---@class opencode.RequestOptions
+---@field path table<string, string|number>? values of the path's `{name}` segments (escaped when filled in)
+---@field query table<string, any>? query parameters; a list repeats the name, a table is spelled `name[key]=value`
+---@field body any? sent as JSON
+---@field timeout number? seconds; default: the client's `timeout`
+
+---An operation's `operationId`, e.g. "session.messages" (see docs/operations.md).
+---@alias opencode.OperationId string
 
 ---`client:tui_show_toast(options)`
 ---@class opencode.ToastOptions
@@ -345,6 +357,31 @@ function Client:tui_clear_prompt() end
 ---@return opencode.Error? err
 function Client:tui_show_toast(options) end
 
+---Performs any operation of the API by its operationId, with one table of
+---parameters named as in the spec (path, query and body fields alike). Every
+---operation also has a method of its own (`client:session_messages{...}`,
+---below), except where a hand-written method has the name. Returns the decoded
+---JSON; `true` for no content; a string for text; a stream for an event stream.
+---@param operation opencode.OperationId
+---@param params? table
+---@return any result
+---@return string? message
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
+function Client:call(operation, params) end
+
+---Any request, for endpoints the operation table does not have (a newer
+---server's): `client:request("GET", "/session/{sessionID}/message", { path = { sessionID = id } })`.
+---The answer is read by its content type: JSON decoded, `true` for none, else a string.
+---@param method string "GET", "POST", ... (any case)
+---@param path string a template whose `{name}` segments come from `options.path`
+---@param options? opencode.RequestOptions
+---@return any result
+---@return string? message
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
+function Client:request(method, path, options) end
+
 ------------------------------------------------------------------------------
 -- Background sends and event streams
 ------------------------------------------------------------------------------
@@ -360,8 +397,8 @@ local Handle = {}
 ---@return opencode.Error? err
 function Handle:poll() end
 
----Waits for the reply (at most `timeout` seconds; default: as long as it takes),
----running the callbacks as text and events arrive.
+---Waits for the reply (at most `timeout` seconds, 0 or more; default: as long
+---as it takes), running the callbacks as text and events arrive.
 ---@param timeout? number
 ---@return opencode.Reply? reply
 ---@return string? message kind "timeout" when the time ran out (the send goes on)
@@ -377,13 +414,15 @@ function Handle:cancel() end
 ---@return integer
 function Handle:fd() end
 
----The server's event stream, from `client:events`: `for event in stream do ... end`.
+---An event stream, from `client:events` (or an operation that answers with one,
+---such as `client:global_event()`): `for event in stream do ... end`.
 ---@class opencode.Stream
 ---@operator call: opencode.Event?
 local Stream = {}
 
----The next event, waiting at most `timeout` seconds (default: as long as it
----takes); nil when the time ran out or the stream is closed.
+---The next event, waiting at most `timeout` seconds (0 or more; 0: only what
+---is already waiting; default: as long as it takes); nil when the time ran out
+---or the stream is closed.
 ---@param timeout? number
 ---@return opencode.Event? event
 ---@return string? message
@@ -676,6 +715,27 @@ function opencode.tui_clear_prompt(client) end
 ---@return opencode.ErrorKind? kind
 ---@return opencode.Error? err
 function opencode.tui_show_toast(client, options) end
+
+---`client:call(operation, params)` in function form.
+---@param client opencode.Client
+---@param operation opencode.OperationId
+---@param params? table
+---@return any result
+---@return string? message
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
+function opencode.call(client, operation, params) end
+
+---`client:request(method, path, options)` in function form.
+---@param client opencode.Client
+---@param method string
+---@param path string
+---@param options? opencode.RequestOptions
+---@return any result
+---@return string? message
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
+function opencode.request(client, method, path, options) end
 
 -- BEGIN GENERATED OPERATIONS: written by tests/operations_table.rs from spec/opencode-1.18.33-openapi.json; do not edit.
 -- One method per operation of the API (and its function form); see docs/operations.md.

@@ -258,6 +258,14 @@ impl EventStream {
     }
 }
 
+impl std::fmt::Debug for EventStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
 impl StreamItem {
     fn into_result(self) -> Result<Event, Error> {
         match self {
