@@ -597,7 +597,7 @@ fn reads_are_retried_once_and_changes_never() {
     let seen = calls.clone();
     // Every first request on a connection is cut off; the one after answers.
     let server = FakeServer::start(move |_| {
-        if seen.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+        if seen.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
             Reply::Close
         } else {
             Reply::json(200, json!(true))
