@@ -46,6 +46,19 @@ use stream::Subscription;
 use wire::{server_message, MessageBody};
 
 /// Where the server is and how to talk to it.
+///
+/// ```
+/// use std::time::Duration;
+/// use opencode::client::Config;
+///
+/// let config = Config::with_url("http://127.0.0.1:4096")
+///     .password("secret")
+///     .directory("/home/me/project")
+///     .timeout(Duration::from_secs(10))
+///     .send_timeout(Duration::from_secs(600));
+/// assert_eq!(config.timeout, Duration::from_secs(10));
+/// assert!(!format!("{config:?}").contains("secret"));
+/// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
@@ -160,6 +173,23 @@ impl std::fmt::Debug for Config {
 ///
 /// Calls block the calling thread; they must not be made from inside an
 /// async runtime (as with any blocking HTTP client).
+///
+/// ```no_run
+/// use opencode::client::{Client, Config, ErrorKind, NewSession, SendOptions};
+/// use serde_json::json;
+///
+/// let client = Client::connect(Config::from_env())?; // OPENCODE_SERVER_URL, ...
+/// let session = client.new_session(&NewSession::new().title("hello"))?;
+/// match client.send(&session.id, "hello world", &SendOptions::new()) {
+///     Ok(reply) => println!("{}", reply.text()),
+///     Err(e) if e.kind() == ErrorKind::Timeout => eprintln!("no reply in time: {e}"),
+///     Err(e) => return Err(e),
+/// }
+/// // Any other operation of the API, by its operationId:
+/// let agents = client.call("app.agents", json!({}))?;
+/// client.delete(&session.id)?;
+/// # Ok::<(), opencode::client::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Client {
     origin: Arc<Origin>,
@@ -438,7 +468,22 @@ impl Client {
 
     /// Opens an operation that answers with an event stream (`global.event`,
     /// `event.subscribe`, `v2.event.subscribe`, `v2.session.events`), as
-    /// [`Client::events`] opens `global.event`.
+    /// [`Client::events`] opens `global.event`. A stream that does not greet
+    /// (`v2.session.events`) opens in the background: a failure to open is
+    /// then what its first [`EventStream::next`] returns.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use opencode::client::{Client, Config, EventOptions};
+    /// use serde_json::json;
+    ///
+    /// let client = Client::connect(Config::with_url("http://127.0.0.1:4096"))?;
+    /// let stream = client.open_stream("v2.session.events", json!({ "sessionID": "ses_123" }), EventOptions::default())?;
+    /// while let Some(event) = stream.next(Some(Duration::from_secs(30))) {
+    ///     println!("{}", event?.kind);
+    /// }
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
     pub fn open_stream(&self, operation_id: &str, params: Value, options: EventOptions) -> Result<EventStream, Error> {
         let op = Operation::find(operation_id).ok_or_else(|| unknown_operation(operation_id))?;
         let request = self.prepare(op, object(params)?).map_err(|e| bad_params(op, e))?;

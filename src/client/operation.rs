@@ -133,6 +133,18 @@ pub(crate) struct Parts {
 }
 
 /// Every operation of the spec, sorted by id.
+///
+/// ```
+/// use opencode::client::operation::{Place, Timeout};
+/// use opencode::client::{operations, Operation};
+///
+/// assert_eq!(operations().len(), 188);
+/// let op = Operation::find("session.messages").unwrap();
+/// assert_eq!((op.method, op.path, op.name), ("GET", "/session/{sessionID}/message", "session_messages"));
+/// let limit = op.param("limit").unwrap();
+/// assert_eq!((limit.place, limit.required), (Place::Query, false));
+/// assert_eq!(Operation::find("session.prompt").unwrap().timeout, Timeout::Send);
+/// ```
 pub fn operations() -> &'static [Operation] {
     super::operations::OPERATIONS
 }
