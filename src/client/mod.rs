@@ -17,6 +17,7 @@ mod notify;
 pub mod operation;
 mod operations;
 mod reply_text;
+mod request;
 pub mod sse;
 mod stream;
 mod wire;
@@ -36,12 +37,14 @@ pub use error::{Error, ErrorKind};
 pub use events::{Event, EventOptions, RECONNECTED};
 pub use operation::{operations, Operation};
 pub use reply_text::TextDelta;
+pub use request::RequestOptions;
 pub use stream::{EventStream, SendHandle, SendUpdate};
 pub use wire::{
     Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
 };
 
 use operation::{Place, Response};
+pub(crate) use request::{parse_method, Answer, HttpRequest};
 use stream::Subscription;
 use wire::{server_message, MessageBody};
 
@@ -801,109 +804,6 @@ impl Origin {
 
 pub(crate) fn decode_error(what: &str, error: &serde_json::Error) -> Error {
     Error::new(ErrorKind::Decode, None, format!("could not {what}: {error}"))
-}
-
-/// What [`Client::request`] sends besides its method and path.
-///
-/// ```
-/// use std::time::Duration;
-/// use opencode::client::RequestOptions;
-/// use serde_json::json;
-///
-/// let options = RequestOptions::new()
-///     .path("sessionID", "ses_123")
-///     .query("limit", "10")
-///     .body(json!({ "title": "renamed" }))
-///     .timeout(Duration::from_secs(5));
-/// assert_eq!(options.query, [("limit".to_owned(), "10".to_owned())]);
-/// ```
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct RequestOptions {
-    /// Values of the path's `{name}` segments (escaped when filled in).
-    pub path: Vec<(String, String)>,
-    /// Query parameters, in order; a name may repeat.
-    pub query: Vec<(String, String)>,
-    /// Sent as JSON.
-    pub body: Option<Value>,
-    /// Bounds the whole exchange; default [`Config::timeout`].
-    pub timeout: Option<Duration>,
-}
-
-impl RequestOptions {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn path(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.path.push((name.into(), value.into()));
-        self
-    }
-
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push((name.into(), value.into()));
-        self
-    }
-
-    pub fn body(mut self, body: Value) -> Self {
-        self.body = Some(body);
-        self
-    }
-
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-}
-
-/// A request ready to go: the one shape every call of the client takes.
-#[derive(Clone, Debug)]
-pub(crate) struct HttpRequest {
-    pub method: Method,
-    /// Relative to the base URL, values escaped.
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub body: Option<Value>,
-    /// `None`: no bound (a send without `send_timeout`).
-    pub timeout: Option<Duration>,
-    /// One more try after a broken connection: only for reads.
-    pub retry: bool,
-}
-
-/// A successful answer, unread.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub status: StatusCode,
-    pub content_type: Option<String>,
-    pub bytes: Vec<u8>,
-}
-
-impl Answer {
-    /// Whether the server says the body is JSON.
-    pub(crate) fn is_json(&self) -> bool {
-        self.content_type
-            .as_deref()
-            .is_some_and(|t| t.split(';').next().unwrap_or("").trim().ends_with("json"))
-    }
-
-    /// The body read by its content type: JSON decoded, nothing as null, other as text.
-    fn value(self, origin: &Origin, request: &HttpRequest) -> Result<Value, Error> {
-        if self.bytes.is_empty() {
-            Ok(Value::Null)
-        } else if self.is_json() {
-            origin.decode(&request.path, self.status, &self.bytes)
-        } else {
-            Ok(Value::String(String::from_utf8_lossy(&self.bytes).into_owned()))
-        }
-    }
-}
-
-/// An HTTP method by name, in any case: `get`, `POST`.
-pub(crate) fn parse_method(method: &str) -> Result<Method, Error> {
-    Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-        .ok()
-        .filter(|m| !method.is_empty() && m.as_str().bytes().all(|b| b.is_ascii_alphabetic()))
-        .ok_or_else(|| invalid(format!("{:?} is not an HTTP method", operation::shorten(method))))
 }
 
 /// A caller's mistake: nothing was sent.

@@ -364,11 +364,11 @@ pub enum SendUpdate {
     /// New text of the reply.
     Text(TextDelta),
     /// The AI asks for a permission (`permission.asked`); answer it with
-    /// [`Client::reply_permission`] or the session waits.
+    /// [`Client::reply_permission`](super::Client::reply_permission) or the session waits.
     Permission(Event),
     /// Any event of the session (text deltas and permission requests included).
     Event(Event),
-    /// The reply is complete: the same result [`Client::send`] gives.
+    /// The reply is complete: the same result [`Client::send`](super::Client::send) gives.
     Finished(Result<Reply, Error>),
 }
 
