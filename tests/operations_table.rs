@@ -405,7 +405,7 @@ fn table_source(ops: &[Op]) -> String {
         "//! Every operation of opencode's HTTP API, generated from `{SPEC}` by\n\
          //! `tests/operations_table.rs` (run `tools/gen-operations.sh`); do not edit.\n\
          //! What each field means is in `operation.rs`.\n\n\
-         use super::operation::{{Body, Operation, Param, Place, Response, Timeout, Type}};\n\n\
+         use super::operation::{{Body, Operation, Param, Place, Response, Timeout, Types}};\n\n\
          /// Sorted by id, for binary search.\n\
          #[rustfmt::skip]\n\
          pub(crate) static OPERATIONS: &[Operation] = &[\n"
@@ -422,14 +422,16 @@ fn table_source(ops: &[Op]) -> String {
         } else {
             let _ = writeln!(out, "        params: &[");
             for p in &op.params {
-                let types: Vec<String> = p.types.iter().map(|t| format!("Type::{}", rust_type(t))).collect();
+                let types = match p.types.split_first() {
+                    None => "Types::ANY".to_owned(),
+                    Some((first, rest)) => rest.iter().fold(format!("Types::{}", rust_type(first)), |all, t| {
+                        format!("{all}.or(Types::{})", rust_type(t))
+                    }),
+                };
                 let _ = writeln!(
                     out,
-                    "            Param {{ name: {:?}, place: Place::{}, required: {}, types: &[{}] }},",
-                    p.name,
-                    p.place,
-                    p.required,
-                    types.join(", ")
+                    "            Param {{ name: {:?}, place: Place::{}, required: {}, types: {types} }},",
+                    p.name, p.place, p.required
                 );
             }
             let _ = writeln!(out, "        ],");
@@ -455,12 +457,12 @@ fn table_source(ops: &[Op]) -> String {
 
 fn rust_type(t: &str) -> &'static str {
     match t {
-        "string" => "String",
-        "number" => "Number",
-        "integer" => "Integer",
-        "boolean" => "Boolean",
-        "array" => "Array",
-        "object" => "Object",
+        "string" => "STRING",
+        "number" => "NUMBER",
+        "integer" => "INTEGER",
+        "boolean" => "BOOLEAN",
+        "array" => "ARRAY",
+        "object" => "OBJECT",
         other => panic!("unknown type {other}"),
     }
 }

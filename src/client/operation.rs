@@ -49,9 +49,9 @@ pub struct Param {
     pub name: &'static str,
     pub place: Place,
     pub required: bool,
-    /// The JSON types the spec allows; empty when it allows anything (or
+    /// The JSON types the spec allows; none when it allows anything (or
     /// something this table does not describe).
-    pub types: &'static [Type],
+    pub types: Types,
 }
 
 /// Where a parameter travels.
@@ -67,6 +67,51 @@ pub enum Place {
     Field,
     /// The whole JSON body (the parameter `body`).
     Body,
+}
+
+/// A set of [`Type`]s, as bits: the table holds no pointers it does not
+/// need, so that loading the library has fewer addresses to fix up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Types(u8);
+
+impl Types {
+    /// Anything: the spec gives no simple type.
+    pub const ANY: Types = Types(0);
+    pub const STRING: Types = Types::of(Type::String);
+    pub const NUMBER: Types = Types::of(Type::Number);
+    pub const INTEGER: Types = Types::of(Type::Integer);
+    pub const BOOLEAN: Types = Types::of(Type::Boolean);
+    pub const ARRAY: Types = Types::of(Type::Array);
+    pub const OBJECT: Types = Types::of(Type::Object);
+
+    const fn of(t: Type) -> Types {
+        Types(1 << t as u8)
+    }
+
+    /// Both sets.
+    pub const fn or(self, other: Types) -> Types {
+        Types(self.0 | other.0)
+    }
+
+    pub fn contains(self, t: Type) -> bool {
+        self.0 & Types::of(t).0 != 0
+    }
+
+    /// True for [`Types::ANY`].
+    pub fn is_any(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The types in the set, in the order of [`Type`].
+    pub fn iter(self) -> impl Iterator<Item = Type> {
+        Type::ALL.into_iter().filter(move |t| self.contains(*t))
+    }
+}
+
+impl std::fmt::Debug for Types {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
 }
 
 /// The JSON types a parameter may have.
@@ -305,11 +350,11 @@ fn integral(n: &serde_json::Number) -> Option<i64> {
 /// expected, `[]` for an empty Lua table where an array is expected.
 fn normalized(param: &Param, value: &Value) -> Value {
     match value {
-        Value::Number(n) if param.types.contains(&Type::Integer) && !param.types.contains(&Type::Number) => {
+        Value::Number(n) if param.types.contains(Type::Integer) && !param.types.contains(Type::Number) => {
             integral(n).map(Value::from).unwrap_or_else(|| value.clone())
         }
         Value::Object(map)
-            if map.is_empty() && param.types.contains(&Type::Array) && !param.types.contains(&Type::Object) =>
+            if map.is_empty() && param.types.contains(Type::Array) && !param.types.contains(Type::Object) =>
         {
             Value::Array(Vec::new())
         }
@@ -318,10 +363,10 @@ fn normalized(param: &Param, value: &Value) -> Value {
 }
 
 fn check_type(param: &Param, value: &Value) -> Result<(), String> {
-    if param.types.is_empty() || value.is_null() {
+    if param.types.is_any() || value.is_null() {
         return Ok(());
     }
-    let fits = param.types.iter().any(|t| match (t, value) {
+    let fits = param.types.iter().any(|t| match (&t, value) {
         (Type::String, Value::String(_)) => true,
         (Type::Number, Value::Number(_)) => true,
         (Type::Integer, Value::Number(n)) => integral(n).is_some(),
@@ -345,6 +390,15 @@ fn check_type(param: &Param, value: &Value) -> Result<(), String> {
 }
 
 impl Type {
+    const ALL: [Type; 6] = [
+        Type::String,
+        Type::Number,
+        Type::Integer,
+        Type::Boolean,
+        Type::Array,
+        Type::Object,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Type::String => "string",
