@@ -230,7 +230,6 @@ impl Client {
     /// Builds a client without talking to the server. Fails only on a
     /// configuration that cannot work (an unparsable URL, a header that cannot be sent).
     pub fn new(config: Config) -> Result<Client, Error> {
-        let invalid = |message: String| Error::new(ErrorKind::Config, None, message);
         let mut base = Url::parse(config.url.trim())
             .map_err(|e| invalid(format!("invalid url {:?}: {e}", redact_url(&config.url))))?;
         if !matches!(base.scheme(), "http" | "https") {
@@ -453,10 +452,11 @@ impl Client {
             Response::NoContent => Ok(Value::Null),
             Response::Text => Ok(Value::String(String::from_utf8_lossy(&answer.bytes).into_owned())),
             Response::Binary => String::from_utf8(answer.bytes).map(Value::String).map_err(|_| {
-                invalid(format!(
+                let message = format!(
                     "{} answered with bytes that are not text: use Client::call_bytes",
                     op.id
-                ))
+                );
+                Error::new(ErrorKind::Decode, Some(answer.status.as_u16()), message)
             }),
             Response::EventStream { .. } => unreachable!("prepare_call refuses streams"),
         }
