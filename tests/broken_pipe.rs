@@ -110,20 +110,20 @@ fn big_sends_to_a_server_that_closes_early_fail_with_connect() {
     let prompt = big_prompt();
     for round in 1..=3 {
         let err = client
-            .send("ses_x", prompt.as_str().into(), &SendOptions::default())
+            .send("ses_x", prompt.as_str(), &SendOptions::default())
             .expect_err("send of a big prompt succeeded");
         assert_eq!(err.kind(), ErrorKind::Connect, "send, round {round}: {err}");
         assert_eq!(err.status(), None, "{err}");
         assert!(err.message().contains(&server.url()), "{err}");
 
         let err = client
-            .prompt_async("ses_x", prompt.as_str().into(), &SendOptions::default())
+            .prompt_async("ses_x", prompt.as_str(), &SendOptions::default())
             .expect_err("prompt_async of a big prompt succeeded");
         assert_eq!(err.kind(), ErrorKind::Connect, "prompt_async, round {round}: {err}");
 
         // A background send writes from a thread of its own.
         let handle = client
-            .send_async("ses_x", prompt.as_str().into(), &SendOptions::default())
+            .send_async("ses_x", prompt.as_str(), &SendOptions::default())
             .unwrap();
         let err = finish(&handle).expect_err("send_async of a big prompt succeeded");
         assert_eq!(err.kind(), ErrorKind::Connect, "send_async, round {round}: {err}");
@@ -132,7 +132,7 @@ fn big_sends_to_a_server_that_closes_early_fail_with_connect() {
     assert_eq!(server.count("POST", "/session/ses_x/message"), 6);
     assert_eq!(server.count("POST", "/session/ses_x/prompt_async"), 3);
     assert!(client.health().unwrap().healthy);
-    let reply = client.send("ses_x", "hello".into(), &SendOptions::default()).unwrap();
+    let reply = client.send("ses_x", "hello", &SendOptions::default()).unwrap();
     assert_eq!(reply.text(), "echo: hello");
 }
 
@@ -145,14 +145,14 @@ fn a_big_send_on_a_kept_alive_connection_the_server_closed_fails_with_connect() 
     let prompt = big_prompt();
     for round in 1..=3 {
         let err = client
-            .send("ses_x", prompt.as_str().into(), &SendOptions::default())
+            .send("ses_x", prompt.as_str(), &SendOptions::default())
             .expect_err("send of a big prompt succeeded");
         assert_eq!(err.kind(), ErrorKind::Connect, "round {round}: {err}");
         assert_eq!(err.status(), None, "{err}");
         // A new connection, left open for the next round.
         assert!(client.health().unwrap().healthy, "round {round}");
     }
-    let reply = client.send("ses_x", "hello".into(), &SendOptions::default()).unwrap();
+    let reply = client.send("ses_x", "hello", &SendOptions::default()).unwrap();
     assert_eq!(reply.text(), "echo: hello");
     // Each big send went out on the connection a health check had opened
     // (the server closed it unread), and only the small one was answered.
@@ -180,7 +180,7 @@ fn big_sends_over_https_to_a_server_that_closes_early_fail_with_connect() {
     let prompt = big_prompt();
     for round in 1..=3 {
         let err = client
-            .send("ses_x", prompt.as_str().into(), &SendOptions::default())
+            .send("ses_x", prompt.as_str(), &SendOptions::default())
             .expect_err("send of a big prompt succeeded");
         assert_eq!(err.kind(), ErrorKind::Connect, "round {round}: {err}");
         assert_eq!(err.status(), None, "{err}");

@@ -229,7 +229,7 @@ fn every_interpreter_exits_cleanly_mid_generation_on_the_real_server() {
     config.password = None;
     let client = Client::connect(config).expect("connect to the real server");
     let session = client.new_session(&NewSession::new().title("warm-up")).unwrap();
-    let reply = client.send(&session.id, "warm up".into(), &SendOptions::default());
+    let reply = client.send(&session.id, "warm up", &SendOptions::default());
     assert_eq!(reply.expect("the warm-up prompt").text(), "echo: warm up");
     let prompt = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
                   sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four";

@@ -298,7 +298,7 @@ fn send_includes_model_agent_and_system_when_given() {
     options.model = Some(ModelRef::new("anthropic", "claude-sonnet"));
     options.agent = Some("build".into());
     options.system = Some("be brief".into());
-    client(&server).send("ses_x", "hello".into(), &options).unwrap();
+    client(&server).send("ses_x", "hello", &options).unwrap();
     assert_eq!(
         server.single_request().json(),
         json!({

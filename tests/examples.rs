@@ -107,9 +107,7 @@ fn watch_example_prints_the_events_of_a_session() {
     });
     assert!(live, "watch.lua showed no event of the session");
 
-    let reply = client
-        .send(&session.id, "watch me".into(), &SendOptions::default())
-        .unwrap();
+    let reply = client.send(&session.id, "watch me", &SendOptions::default()).unwrap();
     assert_eq!(reply.text(), "echo: watch me");
 
     let start = Instant::now();
@@ -133,4 +131,36 @@ fn watch_example_prints_the_events_of_a_session() {
     assert_eq!(text, "echo: watch me", "{seen:#?}");
     assert!(seen.iter().any(|l| l == "session.status  busy"), "{seen:#?}");
     assert_eq!(seen.last().map(String::as_str), Some("session.idle  "), "{seen:#?}");
+}
+
+#[test]
+fn history_example_prints_the_messages_of_a_session() {
+    let server = server();
+    let client = Client::connect(Config::with_url(server.url())).unwrap();
+    let session = client.new_session(&NewSession::new().title("history")).unwrap();
+    client.send(&session.id, "first", &SendOptions::default()).unwrap();
+    client.send(&session.id, "second", &SendOptions::default()).unwrap();
+    for runner in [Runner::Host, Runner::stock(STOCK[0].0, STOCK[0].1)] {
+        let output = run_bounded(
+            example(&runner, "history.lua", &[&session.id], &server),
+            Duration::from_secs(60),
+        );
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "user: first\nassistant: echo: first\nuser: second\nassistant: echo: second\n",
+            "{}",
+            runner.name()
+        );
+        let output = run_bounded(
+            example(&runner, "history.lua", &[&session.id, "2"], &server),
+            Duration::from_secs(60),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "user: second\nassistant: echo: second\n",
+            "the last two, {}",
+            runner.name()
+        );
+    }
 }

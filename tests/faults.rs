@@ -153,9 +153,9 @@ impl Call {
         match self {
             Call::Get => client.sessions().map(|sessions| assert_eq!(sessions[0].id, "ses_a")),
             Call::Send => client
-                .send("ses_x", "hello".into(), &SendOptions::default())
+                .send("ses_x", "hello", &SendOptions::default())
                 .map(|reply| assert_eq!(reply.text(), "echo: hello")),
-            Call::PromptAsync => client.prompt_async("ses_x", "hello".into(), &SendOptions::default()),
+            Call::PromptAsync => client.prompt_async("ses_x", "hello", &SendOptions::default()),
         }
     }
 
@@ -478,7 +478,7 @@ fn a_response_cut_at_any_byte() {
 
 fn send_hello(client: &Client) -> Result<String, Error> {
     client
-        .send("ses_x", "hello".into(), &SendOptions::default())
+        .send("ses_x", "hello", &SendOptions::default())
         .map(|reply| reply.text())
 }
 
@@ -569,7 +569,7 @@ fn prompt_async_is_never_retried_when_the_connection_breaks() {
         let client = client(&server);
         client.health().unwrap();
         let err = client
-            .prompt_async("ses_x", "hello".into(), &SendOptions::default())
+            .prompt_async("ses_x", "hello", &SendOptions::default())
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect, "{name}: {err}");
         assert_eq!(server.count("POST", "/session/ses_x/prompt_async"), 1, "{name}");
@@ -597,7 +597,7 @@ fn send_async_is_never_retried_when_the_connection_breaks() {
         let client = client(&server);
         let started = Instant::now();
         let handle = client
-            .send_async("ses_x", "hello".into(), &SendOptions::default())
+            .send_async("ses_x", "hello", &SendOptions::default())
             .expect("the handle starts");
         let err = finish(&handle, Duration::from_secs(10)).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect, "{name}: {err}");
@@ -610,9 +610,7 @@ fn send_async_is_never_retried_when_the_connection_breaks() {
         assert_eq!(server.count("POST", "/session/ses_x/message"), 1, "{name}");
         // The client still works, for a blocking and for a background send.
         assert_eq!(send_hello(&client).unwrap(), "echo: hello", "{name}");
-        let handle = client
-            .send_async("ses_x", "again".into(), &SendOptions::default())
-            .unwrap();
+        let handle = client.send_async("ses_x", "again", &SendOptions::default()).unwrap();
         assert_eq!(finish(&handle, Duration::from_secs(10)).unwrap().text(), "echo: again");
         assert_eq!(server.count("POST", "/session/ses_x/message"), 3, "{name}");
     }
@@ -957,7 +955,7 @@ fn check_big(name: &str, call: Call, fault: Fault, kind: Option<ErrorKind>) {
     let started = Instant::now();
     let (result, growth) = peak_growth(|| match call {
         Call::Send => client
-            .send("ses_x", "hello".into(), &SendOptions::default())
+            .send("ses_x", "hello", &SendOptions::default())
             .map(|reply| reply.text().len()),
         _ => client.sessions().map(|sessions| sessions.len()),
     });

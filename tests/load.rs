@@ -119,7 +119,7 @@ fn prompt(batch: &str, i: usize) -> String {
 
 fn send(client: &Client, session: &str, text: &str) -> Reply {
     client
-        .send(session, text.into(), &SendOptions::default())
+        .send(session, text, &SendOptions::default())
         .unwrap_or_else(|e| panic!("send of {text:?} failed: {e}"))
 }
 
@@ -177,11 +177,7 @@ fn hundred_at_once(client: &Client, batch: &str) {
         .map(|i| {
             let text = prompt(batch, i);
             let handle = client
-                .send_async(
-                    &format!("ses_{batch}_{i}"),
-                    text.as_str().into(),
-                    &SendOptions::default(),
-                )
+                .send_async(&format!("ses_{batch}_{i}"), text.as_str(), &SendOptions::default())
                 .unwrap_or_else(|e| panic!("send_async {i} did not start: {e}"));
             (text, handle)
         })
@@ -277,7 +273,7 @@ fn two_hundred_sends_to_a_real_server() {
                     let mut failures = Vec::new();
                     for i in (worker..200).step_by(threads) {
                         let text = format!("load prompt {i}");
-                        match client.send(&session.id, text.as_str().into(), &SendOptions::default()) {
+                        match client.send(&session.id, text.as_str(), &SendOptions::default()) {
                             Ok(reply) if reply.text() == format!("echo: {text}") => {}
                             Ok(reply) => failures.push(format!("{i}: got {:?}", reply.text())),
                             Err(e) => failures.push(format!("{i}: {e}")),

@@ -440,7 +440,7 @@ fn every_answer_decoder_survives_arbitrary_bodies() {
                 client.sessions().err().map(|e| e.kind()),
                 client.session("ses_x").err().map(|e| e.kind()),
                 client
-                    .send("ses_x", "hi".into(), &SendOptions::default())
+                    .send("ses_x", "hi", &SendOptions::default())
                     .err()
                     .map(|e| e.kind()),
                 client.delete("ses_x").err().map(|e| e.kind()),

@@ -38,14 +38,12 @@ fn rust_client_create_send_list_delete() {
     assert_eq!(client.health().unwrap().version.as_deref(), Some("1.18.33"));
     let session = client.new_session(&NewSession::new().title("hello")).unwrap();
     let reply = client
-        .send(&session.id, "hello world".into(), &SendOptions::default())
+        .send(&session.id, "hello world", &SendOptions::default())
         .unwrap();
     assert_eq!(reply.text(), "echo: hello world");
     assert!(client.sessions().unwrap().iter().any(|s| s.id == session.id));
     assert!(client.delete(&session.id).unwrap());
-    let err = client
-        .send(&session.id, "again".into(), &SendOptions::default())
-        .unwrap_err();
+    let err = client.send(&session.id, "again", &SendOptions::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     assert_eq!(err.status(), Some(404));
     assert!(err.message().contains("Session not found"), "{err}");
@@ -58,7 +56,7 @@ fn blocking_send_returns_aborted_when_aborted_from_another_thread() {
     let session = client.new_session(&NewSession::new()).unwrap();
     let sender = {
         let (client, id) = (client.clone(), session.id.clone());
-        std::thread::spawn(move || client.send(&id, "[[sleep:20000]] slow".into(), &SendOptions::default()))
+        std::thread::spawn(move || client.send(&id, "[[sleep:20000]] slow", &SendOptions::default()))
     };
     // Abort once the session is working on it (a first prompt takes a moment to start).
     let busy = (0..300).any(|_| {
@@ -109,6 +107,95 @@ fn lua_api_against_the_real_server_in_stock_interpreters() {
             &[server.url()],
         );
     }
+}
+
+/// The generated operations (tests/lua/operations_real_test.lua) in the host
+/// and in stock lua5.1, lua5.4 and LuaJIT.
+#[test]
+fn operations_against_the_real_server() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    run_lua_test(&Runner::Host, "operations_real_test.lua", &[server.url()]);
+    for (interpreter, lua) in STOCK.iter().filter(|(i, _)| ["lua5.1", "lua5.4", "luajit"].contains(i)) {
+        run_lua_test(
+            &Runner::stock(interpreter, lua),
+            "operations_real_test.lua",
+            &[server.url()],
+        );
+    }
+}
+
+#[test]
+fn rust_client_reaches_the_whole_api() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let session = client.new_session(&NewSession::new().title("calls")).unwrap();
+    client
+        .send(&session.id, "hello", &SendOptions::new().agent("build"))
+        .unwrap();
+    let messages = client
+        .call("session.messages", json!({"sessionID": session.id}))
+        .unwrap();
+    let roles: Vec<&str> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["info"]["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant"]);
+    let renamed = client
+        .call("session.update", json!({"sessionID": session.id, "title": "renamed"}))
+        .unwrap();
+    assert_eq!(renamed["title"], "renamed");
+    let path = client.call("path.get", json!({})).unwrap();
+    assert_eq!(
+        std::path::Path::new(path["directory"].as_str().unwrap()),
+        server.project_dir()
+    );
+    assert_eq!(
+        client.call("find.files", json!({"query": "opencode"})).unwrap(),
+        json!(["opencode.json"])
+    );
+    let file = client
+        .call_bytes("v2.fs.read", json!({"path": "opencode.json"}))
+        .unwrap();
+    assert!(String::from_utf8(file).unwrap().contains("echo/echo"));
+    assert_eq!(
+        client
+            .call("tui.showToast", json!({"message": "hi", "variant": "info"}))
+            .unwrap(),
+        json!(true)
+    );
+    let pty = client
+        .call("pty.create", json!({"command": "sh", "args": ["-c", "sleep 30"]}))
+        .unwrap();
+    assert_eq!(
+        client.call("pty.remove", json!({"ptyID": pty["id"]})).unwrap(),
+        json!(true)
+    );
+    let options = opencode::client::RequestOptions::new()
+        .path("sessionID", session.id.as_str())
+        .query("limit", "1");
+    let last = client.request("GET", "/session/{sessionID}/message", options).unwrap();
+    assert_eq!(last[0]["info"]["role"], "assistant");
+    let stream = client
+        .open_stream("global.event", json!({}), opencode::client::EventOptions::default())
+        .unwrap();
+    // opencode greets a moment before it passes events on.
+    std::thread::sleep(Duration::from_millis(300));
+    client
+        .call("session.update", json!({"sessionID": session.id, "title": "again"}))
+        .unwrap();
+    let mut seen = Vec::new();
+    let event = std::iter::from_fn(|| stream.next(Some(Duration::from_secs(10))))
+        .map(Result::unwrap)
+        .inspect(|e| seen.push(e.kind.clone()))
+        .find(|e| e.kind == "session.updated");
+    let event = event.unwrap_or_else(|| panic!("no session.updated on the stream, only {seen:?}"));
+    assert_eq!(event.session_id(), Some(session.id.as_str()));
+    let err = client
+        .call("session.get", json!({"sessionID": "ses_missing"}))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
 }
 
 #[test]

@@ -106,11 +106,9 @@ fn rust_errors_debug_output_and_panics_never_show_the_password() {
             let errors = [
                 client.health().unwrap_err(),
                 client.sessions().unwrap_err(),
+                client.send("ses_x", "hello", &SendOptions::default()).unwrap_err(),
                 client
-                    .send("ses_x", "hello".into(), &SendOptions::default())
-                    .unwrap_err(),
-                client
-                    .prompt_async("ses_x", "hello".into(), &SendOptions::default())
+                    .prompt_async("ses_x", "hello", &SendOptions::default())
                     .err()
                     .unwrap_or_else(|| client.health().unwrap_err()),
             ];
@@ -137,7 +135,7 @@ fn rust_errors_debug_output_and_panics_never_show_the_password() {
     }
     // Background sends report failures too.
     let client = Client::new(config(&failing.urls[0])).unwrap();
-    if let Ok(handle) = client.send_async("ses_x", "hello".into(), &SendOptions::default()) {
+    if let Ok(handle) = client.send_async("ses_x", "hello", &SendOptions::default()) {
         for _ in 0..100 {
             match handle.next(Some(Duration::from_secs(5))) {
                 Some(SendUpdate::Finished(result)) => {
@@ -412,7 +410,7 @@ fn a_redirect_to_another_host_or_port_drops_the_credentials() {
 
         assert!(client.health().expect("the redirect is followed").healthy);
         let reply = client
-            .send("ses_x", "hello".into(), &SendOptions::default())
+            .send("ses_x", "hello", &SendOptions::default())
             .expect("the send is redirected");
         assert_eq!(reply.text(), "moved");
         let stream = client

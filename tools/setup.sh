@@ -14,6 +14,9 @@ for pkg in "${LUA_PACKAGES[@]}"; do
   command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+# ripgrep: opencode searches file contents (GET /find) with `rg` from the PATH,
+# and would otherwise download it from GitHub, which the offline tests cannot.
+command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 # Neovim (LuaJIT inside) for examples/nvim.lua and tests/nvim.rs; the command is nvim.
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 # Debian's luarocks 3.8 looks for lua.h before any build, even one that needs no headers.

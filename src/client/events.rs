@@ -21,7 +21,11 @@ pub struct Event {
     /// `session.idle`, `message.part.delta`, `permission.asked`, ...
     #[serde(rename = "type")]
     pub kind: String,
+    /// The event's data: `properties` on the bus, `data` in the v2 streams.
     pub properties: Value,
+    /// The server's id of the event (`evt_...`), when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The project directory the event belongs to, when the server said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<String>,
@@ -39,6 +43,7 @@ impl Event {
         Event {
             kind: kind.to_owned(),
             properties: Value::Object(Map::new()),
+            id: None,
             directory: None,
         }
     }
@@ -61,7 +66,8 @@ impl Event {
     }
 
     /// Reads the data of one SSE frame: a `/global/event` envelope
-    /// `{directory, project, payload: {id, type, properties}}` or a bare event.
+    /// `{directory, project, payload: {id, type, properties}}`, a bare event
+    /// `{id, type, properties}`, or a v2 event `{id, type, data, ...}`.
     pub fn from_data(data: &str) -> Option<Event> {
         let json: Value = serde_json::from_str(data).ok()?;
         let (payload, directory) = match json.get("payload") {
@@ -72,8 +78,10 @@ impl Event {
             kind: payload.get("type")?.as_str()?.to_owned(),
             properties: payload
                 .get("properties")
+                .or_else(|| payload.get("data"))
                 .cloned()
                 .unwrap_or_else(|| Value::Object(Map::new())),
+            id: payload.get("id").and_then(Value::as_str).map(str::to_owned),
             directory: directory.map(str::to_owned),
         })
     }
@@ -188,6 +196,15 @@ mod tests {
     }
 
     #[test]
+    fn v2_events_keep_their_data_and_id() {
+        let data = r#"{"id":"evt_1","type":"session.next.prompted","durable":{"seq":16},"data":{"sessionID":"ses_1"}}"#;
+        let event = Event::from_data(data).unwrap();
+        assert_eq!(event.kind, "session.next.prompted");
+        assert_eq!(event.id.as_deref(), Some("evt_1"));
+        assert_eq!(event.session_id(), Some("ses_1"));
+    }
+
+    #[test]
     fn bare_events_and_garbage() {
         let event = Event::from_data(r#"{"type":"server.connected","properties":{}}"#).unwrap();
         assert_eq!(event.kind, "server.connected");
@@ -200,18 +217,21 @@ mod tests {
         let part = Event {
             kind: "message.part.updated".into(),
             properties: json!({"part": {"sessionID": "ses_a"}}),
+            id: None,
             directory: None,
         };
         assert_eq!(part.session_id(), Some("ses_a"));
         let message = Event {
             kind: "message.updated".into(),
             properties: json!({"info": {"sessionID": "ses_b", "id": "msg_1"}}),
+            id: None,
             directory: None,
         };
         assert_eq!(message.session_id(), Some("ses_b"));
         let session = Event {
             kind: "session.updated".into(),
             properties: json!({"info": {"id": "ses_c"}}),
+            id: None,
             directory: None,
         };
         assert_eq!(session.session_id(), Some("ses_c"));
@@ -222,6 +242,7 @@ mod tests {
         let idle = Event {
             kind: "session.idle".into(),
             properties: json!({"sessionID": "ses_1"}),
+            id: None,
             directory: Some("/p".into()),
         };
         assert!(EventOptions::default().matches(&idle));

@@ -14,7 +14,10 @@
 mod error;
 mod events;
 mod notify;
+pub mod operation;
+mod operations;
 mod reply_text;
+mod request;
 pub mod sse;
 mod stream;
 mod wire;
@@ -27,19 +30,38 @@ use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 pub use error::{Error, ErrorKind};
 pub use events::{Event, EventOptions, RECONNECTED};
+pub use operation::{operations, Operation};
 pub use reply_text::TextDelta;
+pub use request::RequestOptions;
 pub use stream::{EventStream, SendHandle, SendUpdate};
 pub use wire::{
     Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
 };
 
+use operation::{Place, Response};
+pub(crate) use request::{parse_method, Answer, HttpRequest};
+use stream::Subscription;
 use wire::{server_message, MessageBody, MESSAGE_BYTES};
 
 /// Where the server is and how to talk to it.
+///
+/// ```
+/// use std::time::Duration;
+/// use opencode::client::Config;
+///
+/// let config = Config::with_url("http://127.0.0.1:4096")
+///     .password("secret")
+///     .directory("/home/me/project")
+///     .timeout(Duration::from_secs(10))
+///     .send_timeout(Duration::from_secs(600));
+/// assert_eq!(config.timeout, Duration::from_secs(10));
+/// assert!(!format!("{config:?}").contains("secret"));
+/// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
@@ -49,7 +71,12 @@ pub struct Config {
     /// The Basic auth header is sent only when a password is set.
     pub password: Option<String>,
     /// Sent as `x-opencode-directory`: the project directory the server works in.
+    /// Also the default of the `directory` (and v2 `location`) parameter of
+    /// every operation that takes one.
     pub directory: Option<String>,
+    /// The default of the `workspace` (and v2 `location`) parameter of every
+    /// operation that takes one.
+    pub workspace: Option<String>,
     /// Bounds connecting and every call except the wait for a message's reply.
     pub timeout: Duration,
     /// Bounds the wait for a message's reply; `None` waits as long as the AI takes.
@@ -85,6 +112,7 @@ impl Config {
             username: var("OPENCODE_SERVER_USERNAME").unwrap_or_else(|| DEFAULT_USERNAME.to_owned()),
             password: var("OPENCODE_SERVER_PASSWORD"),
             directory: None,
+            workspace: None,
             timeout: DEFAULT_TIMEOUT,
             send_timeout: None,
             insecure: false,
@@ -99,6 +127,46 @@ impl Config {
             ..Config::from_env()
         }
     }
+
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = url.into();
+        self
+    }
+
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = username.into();
+        self
+    }
+
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    pub fn directory(mut self, directory: impl Into<String>) -> Self {
+        self.directory = Some(directory.into());
+        self
+    }
+
+    pub fn workspace(mut self, workspace: impl Into<String>) -> Self {
+        self.workspace = Some(workspace.into());
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn send_timeout(mut self, timeout: Duration) -> Self {
+        self.send_timeout = Some(timeout);
+        self
+    }
+
+    pub fn insecure(mut self, insecure: bool) -> Self {
+        self.insecure = insecure;
+        self
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -108,6 +176,7 @@ impl std::fmt::Debug for Config {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("directory", &self.directory)
+            .field("workspace", &self.workspace)
             .field("timeout", &self.timeout)
             .field("send_timeout", &self.send_timeout)
             .field("insecure", &self.insecure)
@@ -120,6 +189,23 @@ impl std::fmt::Debug for Config {
 ///
 /// Calls block the calling thread; they must not be made from inside an
 /// async runtime (as with any blocking HTTP client).
+///
+/// ```no_run
+/// use opencode::client::{Client, Config, ErrorKind, NewSession, SendOptions};
+/// use serde_json::json;
+///
+/// let client = Client::connect(Config::from_env())?; // OPENCODE_SERVER_URL, ...
+/// let session = client.new_session(&NewSession::new().title("hello"))?;
+/// match client.send(&session.id, "hello world", &SendOptions::new()) {
+///     Ok(reply) => println!("{}", reply.text()),
+///     Err(e) if e.kind() == ErrorKind::Timeout => eprintln!("no reply in time: {e}"),
+///     Err(e) => return Err(e),
+/// }
+/// // Any other operation of the API, by its operationId:
+/// let agents = client.call("app.agents", json!({}))?;
+/// client.delete(&session.id)?;
+/// # Ok::<(), opencode::client::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Client {
     origin: Arc<Origin>,
@@ -137,6 +223,9 @@ pub(crate) struct Origin {
     display_url: String,
     /// Sent with every request: auth, directory.
     headers: HeaderMap,
+    /// Defaults of the operations' `directory`, `workspace` and `location`.
+    directory: Option<String>,
+    workspace: Option<String>,
     timeout: Duration,
     send_timeout: Option<Duration>,
     insecure: bool,
@@ -155,7 +244,6 @@ impl Client {
     /// Builds a client without talking to the server. Fails only on a
     /// configuration that cannot work (an unparsable URL, a header that cannot be sent).
     pub fn new(config: Config) -> Result<Client, Error> {
-        let invalid = |message: String| Error::new(ErrorKind::Config, None, message);
         let mut base = Url::parse(config.url.trim())
             .map_err(|e| invalid(format!("invalid url {:?}: {e}", redact_url(&config.url))))?;
         if !matches!(base.scheme(), "http" | "https") {
@@ -203,6 +291,8 @@ impl Client {
             base,
             display_url,
             headers,
+            directory: config.directory.clone(),
+            workspace: config.workspace.clone(),
             timeout: config.timeout,
             send_timeout: config.send_timeout,
             insecure: config.insecure,
@@ -231,82 +321,84 @@ impl Client {
     }
 
     pub fn health(&self) -> Result<Health, Error> {
-        self.call(Method::GET, "global/health", None, Some(self.origin.timeout))
+        self.typed("global.health", Map::new())
     }
 
     /// Every session of the server's current project.
     pub fn sessions(&self) -> Result<Vec<Session>, Error> {
-        self.call(Method::GET, "session", None, Some(self.origin.timeout))
+        self.typed("session.list", Map::new())
     }
 
     pub fn session(&self, id: &str) -> Result<Session, Error> {
-        self.call(
-            Method::GET,
-            &format!("session/{}", encode_segment(id)),
-            None,
-            Some(self.origin.timeout),
-        )
+        self.typed("session.get", params([("sessionID", id)]))
     }
 
     pub fn new_session(&self, request: &NewSession) -> Result<Session, Error> {
-        let body = serde_json::to_value(request).map_err(|e| decode_error("encode the session", &e))?;
-        self.call(Method::POST, "session", Some(&body), Some(self.origin.timeout))
+        self.typed("session.create", fields(request, "encode the session")?)
     }
 
     /// Sends a message and waits for the AI's whole reply. Never retried: a
     /// retry would make the AI do the work twice.
-    pub fn send(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<Reply, Error> {
-        let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| decode_error("encode the message", &e))?;
-        let path = format!("session/{}/message", encode_segment(session_id));
-        let reply: Reply = self.call(Method::POST, &path, Some(&body), self.origin.send_timeout)?;
+    ///
+    /// ```no_run
+    /// use opencode::client::{Client, Config, NewSession, SendOptions};
+    ///
+    /// let client = Client::connect(Config::with_url("http://127.0.0.1:4096"))?;
+    /// let session = client.new_session(&NewSession::new().title("haiku"))?;
+    /// let reply = client.send(&session.id, "write a haiku about Lua", &SendOptions::new().agent("build"))?;
+    /// println!("{}", reply.text());
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
+    pub fn send(&self, session_id: &str, prompt: impl Into<Prompt>, options: &SendOptions) -> Result<Reply, Error> {
+        let request = self.message_request("session.prompt", session_id, prompt.into(), options)?;
+        let answer = self.perform(&request)?;
+        let reply: Reply = self.origin.decode(&request.path, answer.status, &answer.bytes)?;
         reply.into_result(!options.no_reply)
     }
 
     pub fn delete(&self, session_id: &str) -> Result<bool, Error> {
-        self.call(
-            Method::DELETE,
-            &format!("session/{}", encode_segment(session_id)),
-            None,
-            Some(self.origin.timeout),
-        )
+        self.typed("session.delete", params([("sessionID", session_id)]))
     }
 
     /// Stops the generation running in a session; a `send` waiting on it then
     /// fails with [`ErrorKind::Aborted`].
     pub fn abort(&self, session_id: &str) -> Result<bool, Error> {
-        let path = format!("session/{}/abort", encode_segment(session_id));
-        self.call(Method::POST, &path, None, Some(self.origin.timeout))
+        self.typed("session.abort", params([("sessionID", session_id)]))
     }
 
     /// Sends a message and returns as soon as the server accepted it (204);
     /// the reply arrives on the event stream. Never retried.
-    pub fn prompt_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<(), Error> {
-        let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| decode_error("encode the message", &e))?;
-        let path = format!("session/{}/prompt_async", encode_segment(session_id));
-        self.request(Method::POST, &path, Some(&body), Some(self.origin.timeout))
-            .map(|_| ())
+    pub fn prompt_async(
+        &self,
+        session_id: &str,
+        prompt: impl Into<Prompt>,
+        options: &SendOptions,
+    ) -> Result<(), Error> {
+        let request = self.message_request("session.prompt_async", session_id, prompt.into(), options)?;
+        self.perform(&request).map(|_| ())
     }
 
     /// Sends a message in the background and follows its reply as it is
     /// written; see [`SendHandle`].
-    pub fn send_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<SendHandle, Error> {
-        let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| decode_error("encode the message", &e))?;
-        let expect_reply = !options.no_reply;
+    pub fn send_async(
+        &self,
+        session_id: &str,
+        prompt: impl Into<Prompt>,
+        options: &SendOptions,
+    ) -> Result<SendHandle, Error> {
+        let request = self.message_request("session.prompt", session_id, prompt.into(), options)?;
         SendHandle::start(
             self.origin.clone(),
             session_id.to_owned(),
-            body,
-            expect_reply,
+            request,
+            !options.no_reply,
             EventOptions::default().heartbeat_timeout,
         )
     }
 
-    /// Opens the server's event stream; see [`EventStream`].
+    /// Opens the server's event stream (`GET /global/event`); see [`EventStream`].
     pub fn events(&self, options: EventOptions) -> Result<EventStream, Error> {
-        EventStream::open(self.origin.clone(), options)
+        EventStream::open(self.origin.clone(), Subscription::global(), options)
     }
 
     /// Answers a permission request (`permission.asked`).
@@ -316,66 +408,228 @@ impl Client {
         reply: PermissionReply,
         message: Option<&str>,
     ) -> Result<bool, Error> {
-        let mut body = serde_json::json!({ "reply": reply.as_str() });
+        let mut params = params([("requestID", request_id), ("reply", reply.as_str())]);
         if let Some(message) = message {
-            body["message"] = Value::String(message.to_owned());
+            params.insert("message".into(), Value::String(message.to_owned()));
         }
-        let path = format!("permission/{}/reply", encode_segment(request_id));
-        self.call(Method::POST, &path, Some(&body), Some(self.origin.timeout))
+        self.typed("permission.reply", params)
     }
 
     /// Appends text to the prompt of the TUI attached to the server.
     pub fn tui_append_prompt(&self, text: &str) -> Result<bool, Error> {
-        let body = serde_json::json!({ "text": text });
-        self.call(
-            Method::POST,
-            "tui/append-prompt",
-            Some(&body),
-            Some(self.origin.timeout),
-        )
+        self.typed("tui.appendPrompt", params([("text", text)]))
     }
 
     /// Submits the TUI's prompt, as pressing enter would.
     pub fn tui_submit_prompt(&self) -> Result<bool, Error> {
-        self.call(Method::POST, "tui/submit-prompt", None, Some(self.origin.timeout))
+        self.typed("tui.submitPrompt", Map::new())
     }
 
     pub fn tui_clear_prompt(&self) -> Result<bool, Error> {
-        self.call(Method::POST, "tui/clear-prompt", None, Some(self.origin.timeout))
+        self.typed("tui.clearPrompt", Map::new())
     }
 
     pub fn tui_show_toast(&self, toast: &Toast) -> Result<bool, Error> {
-        let body = serde_json::to_value(toast).map_err(|e| decode_error("encode the toast", &e))?;
-        self.call(Method::POST, "tui/show-toast", Some(&body), Some(self.origin.timeout))
+        self.typed("tui.showToast", fields(toast, "encode the toast")?)
     }
 
-    /// One request and its JSON answer, with every failure mapped to an [`Error`].
-    fn call<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        timeout: Option<Duration>,
-    ) -> Result<T, Error> {
-        let (status, bytes) = self.request(method, path, body, timeout)?;
-        self.origin.decode(path, status, &bytes)
+    /// Performs any operation of the API by its `operationId` (see
+    /// [`operations`] and docs/operations.md), with its parameters as one
+    /// JSON object named as in the spec: path, query and body fields alike.
+    /// `directory`, `workspace` and `location` default from the [`Config`].
+    ///
+    /// The answer is the decoded JSON; `Value::Null` for an operation that
+    /// answers with no content; a string for text. A mistake in the
+    /// parameters (an unknown operation or parameter, a missing required
+    /// one, a wrong type) is an error of kind [`ErrorKind::Config`], and
+    /// nothing is sent.
+    ///
+    /// ```no_run
+    /// use opencode::client::{Client, Config};
+    /// use serde_json::json;
+    ///
+    /// let client = Client::connect(Config::with_url("http://127.0.0.1:4096"))?;
+    /// let messages = client.call("session.messages", json!({ "sessionID": "ses_123", "limit": 10 }))?;
+    /// for message in messages.as_array().into_iter().flatten() {
+    ///     println!("{}: {}", message["info"]["role"], message["parts"].as_array().map_or(0, Vec::len));
+    /// }
+    /// client.call("session.update", json!({ "sessionID": "ses_123", "title": "renamed" }))?;
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
+    pub fn call(&self, operation_id: &str, params: Value) -> Result<Value, Error> {
+        let (op, request) = self.prepare_call(operation_id, params)?;
+        let answer = self.perform(&request)?;
+        match op.response {
+            Response::Json | Response::Boolean => self.origin.decode(&request.path, answer.status, &answer.bytes),
+            Response::NoContent => Ok(Value::Null),
+            Response::Text => Ok(Value::String(String::from_utf8_lossy(&answer.bytes).into_owned())),
+            Response::Binary => String::from_utf8(answer.bytes).map(Value::String).map_err(|_| {
+                let message = format!(
+                    "{} answered with bytes that are not text: use Client::call_bytes",
+                    op.id
+                );
+                Error::new(ErrorKind::Decode, Some(answer.status.as_u16()), message)
+            }),
+            Response::EventStream { .. } => unreachable!("prepare_call refuses streams"),
+        }
     }
 
-    fn request(
+    /// Like [`Client::call`], but the body of the answer as it came, unread:
+    /// for operations that answer with bytes (`v2.fs.read`).
+    pub fn call_bytes(&self, operation_id: &str, params: Value) -> Result<Vec<u8>, Error> {
+        let (_, request) = self.prepare_call(operation_id, params)?;
+        Ok(self.perform(&request)?.bytes)
+    }
+
+    /// Opens an operation that answers with an event stream (`global.event`,
+    /// `event.subscribe`, `v2.event.subscribe`, `v2.session.events`), as
+    /// [`Client::events`] opens `global.event`. A stream that does not greet
+    /// (`v2.session.events`) opens in the background: a failure to open is
+    /// then what its first [`EventStream::next`] returns.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use opencode::client::{Client, Config, EventOptions};
+    /// use serde_json::json;
+    ///
+    /// let client = Client::connect(Config::with_url("http://127.0.0.1:4096"))?;
+    /// let stream = client.open_stream("v2.session.events", json!({ "sessionID": "ses_123" }), EventOptions::default())?;
+    /// while let Some(event) = stream.next(Some(Duration::from_secs(30))) {
+    ///     println!("{}", event?.kind);
+    /// }
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
+    pub fn open_stream(&self, operation_id: &str, params: Value, options: EventOptions) -> Result<EventStream, Error> {
+        let op = Operation::find(operation_id).ok_or_else(|| unknown_operation(operation_id))?;
+        let request = self.prepare(op, object(params)?).map_err(|e| bad_params(op, e))?;
+        let Response::EventStream { greets } = op.response else {
+            return Err(invalid(format!(
+                "{} does not answer with an event stream: use Client::call",
+                op.id
+            )));
+        };
+        self.stream(&request, greets, options)
+    }
+
+    /// Any request, for what the operation table does not have (a newer
+    /// server's endpoints). `path` is a template whose `{name}` segments are
+    /// filled, escaped, from `options`. The answer is read by its content
+    /// type: JSON decoded, `Value::Null` for none, a string for anything else.
+    /// A GET is retried once after a broken connection, like every read.
+    ///
+    /// ```no_run
+    /// use opencode::client::{Client, Config, RequestOptions};
+    ///
+    /// let client = Client::connect(Config::with_url("http://127.0.0.1:4096"))?;
+    /// let options = RequestOptions::new().path("sessionID", "ses_123").query("limit", "5");
+    /// let messages = client.request("GET", "/session/{sessionID}/message", options)?;
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
+    pub fn request(&self, method: &str, path: &str, options: RequestOptions) -> Result<Value, Error> {
+        let request = self.prepare_request(method, path, options)?;
+        let answer = self.perform(&request)?;
+        answer.value(&self.origin, &request)
+    }
+
+    /// An operation's request, checked against the spec: the error says what is wrong.
+    pub(crate) fn prepare(&self, op: &Operation, params: Map<String, Value>) -> Result<HttpRequest, String> {
+        self.origin.prepare(op, params)
+    }
+
+    /// [`Client::request`]'s request, before it is sent.
+    pub(crate) fn prepare_request(
         &self,
-        method: Method,
+        method: &str,
         path: &str,
-        body: Option<&Value>,
-        timeout: Option<Duration>,
-    ) -> Result<(StatusCode, Vec<u8>), Error> {
-        let once = || self.block_on(self.origin.exchange(&self.http, method.clone(), path, body, timeout));
+        options: RequestOptions,
+    ) -> Result<HttpRequest, Error> {
+        let method = parse_method(method)?;
+        let mut used = Vec::new();
+        let filled = operation::fill_template(path, |name| {
+            used.push(name.to_owned());
+            options.path.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        })
+        .map_err(|e| invalid(e.replace("parameter", "path value")))?;
+        if let Some((name, _)) = options.path.iter().find(|(n, _)| !used.contains(n)) {
+            return Err(invalid(format!(
+                "path value '{}' has no {{{}}} in {path:?}",
+                operation::shorten(name),
+                operation::shorten(name)
+            )));
+        }
+        Ok(HttpRequest {
+            retry: method == Method::GET,
+            method,
+            path: filled,
+            query: options.query,
+            body: options.body,
+            timeout: Some(options.timeout.unwrap_or(self.origin.timeout)),
+        })
+    }
+
+    /// Sends a prepared request; a GET whose connection broke is tried once more.
+    pub(crate) fn perform(&self, request: &HttpRequest) -> Result<Answer, Error> {
+        let once = || self.block_on(self.origin.exchange(&self.http, request));
         // A GET changes nothing on the server, so one broken connection (a
         // reset, a keep-alive connection the server had just closed) is worth
         // one more try. Anything that carries a prompt is never retried.
         match once() {
-            Err(e) if method == Method::GET && e.kind() == ErrorKind::Connect && e.status().is_none() => once(),
+            Err(e) if request.retry && e.kind() == ErrorKind::Connect && e.status().is_none() => once(),
             other => other,
         }
+    }
+
+    /// Opens a prepared event-stream request.
+    pub(crate) fn stream(
+        &self,
+        request: &HttpRequest,
+        greets: bool,
+        options: EventOptions,
+    ) -> Result<EventStream, Error> {
+        let subscription = Subscription {
+            path: request.path.clone(),
+            query: request.query.clone(),
+            greets,
+        };
+        EventStream::open(self.origin.clone(), subscription, options)
+    }
+
+    /// Decodes an answer to a JSON operation.
+    pub(crate) fn decode_json(&self, request: &HttpRequest, answer: &Answer) -> Result<Value, Error> {
+        self.origin.decode(&request.path, answer.status, &answer.bytes)
+    }
+
+    fn prepare_call(&self, operation_id: &str, params: Value) -> Result<(&'static Operation, HttpRequest), Error> {
+        let op = Operation::find(operation_id).ok_or_else(|| unknown_operation(operation_id))?;
+        if let Response::EventStream { .. } = op.response {
+            return Err(invalid(format!(
+                "{} answers with an event stream: use Client::open_stream",
+                op.id
+            )));
+        }
+        let request = self.prepare(op, object(params)?).map_err(|e| bad_params(op, e))?;
+        Ok((op, request))
+    }
+
+    /// A typed method: an operation of the table, its JSON answer read as `T`.
+    fn typed<T: DeserializeOwned>(&self, id: &str, params: Map<String, Value>) -> Result<T, Error> {
+        let op = Operation::find(id).unwrap_or_else(|| panic!("{id} is in the operation table"));
+        let request = self.prepare(op, params).map_err(|e| bad_params(op, e))?;
+        let answer = self.perform(&request)?;
+        self.origin.decode(&request.path, answer.status, &answer.bytes)
+    }
+
+    fn message_request(
+        &self,
+        id: &str,
+        session_id: &str,
+        prompt: Prompt,
+        options: &SendOptions,
+    ) -> Result<HttpRequest, Error> {
+        let mut params = fields(&MessageBody::new(prompt, options), "encode the message")?;
+        params.insert("sessionID".into(), Value::String(session_id.to_owned()));
+        let op = Operation::find(id).unwrap_or_else(|| panic!("{id} is in the operation table"));
+        self.prepare(op, params).map_err(|e| bad_params(op, e))
     }
 
     /// Runs `future` on this thread. The first yield lets the connections'
@@ -421,36 +675,73 @@ impl Origin {
         self.timeout
     }
 
-    pub(crate) fn send_timeout(&self) -> Option<Duration> {
-        self.send_timeout
-    }
-
     pub(crate) fn endpoint(&self, path: &str) -> Result<Url, Error> {
         self.base
             .join(path)
             .map_err(|e| Error::new(ErrorKind::Config, None, format!("invalid path {path:?}: {e}")))
     }
 
+    /// An operation's request: its parameters checked and placed, the
+    /// client's defaults filled in, the bound its kind of wait takes.
+    pub(crate) fn prepare(&self, op: &Operation, mut params: Map<String, Value>) -> Result<HttpRequest, String> {
+        let takes = |name: &str| op.param(name).is_some_and(|p| p.place == Place::Query);
+        let mut default = |name: &str, value: Option<&String>| {
+            if let (true, Some(value), false) = (takes(name), value, params.contains_key(name)) {
+                params.insert(name.to_owned(), Value::String(value.clone()));
+            }
+        };
+        default("directory", self.directory.as_ref());
+        default("workspace", self.workspace.as_ref());
+        if takes("location") && !params.contains_key("location") {
+            let mut location = Map::new();
+            if let Some(directory) = &self.directory {
+                location.insert("directory".into(), Value::String(directory.clone()));
+            }
+            if let Some(workspace) = &self.workspace {
+                location.insert("workspace".into(), Value::String(workspace.clone()));
+            }
+            if !location.is_empty() {
+                params.insert("location".into(), Value::Object(location));
+            }
+        }
+        let parts = op.parts(&params)?;
+        let timeout = match op.timeout {
+            operation::Timeout::Call => Some(self.timeout),
+            operation::Timeout::Send => self.send_timeout,
+        };
+        Ok(HttpRequest {
+            method: Method::from_bytes(op.method.as_bytes()).expect("the table's methods are HTTP methods"),
+            path: parts.path,
+            query: parts.query,
+            body: parts.body,
+            timeout,
+            retry: op.retry_safe,
+        })
+    }
+
+    /// The URL of a path relative to the base, with a query.
+    pub(crate) fn url_of(&self, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
+        let mut url = self.endpoint(path)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
     /// One request and its whole answer; statuses other than 2xx become errors.
-    pub(crate) async fn exchange(
-        &self,
-        http: &reqwest::Client,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        timeout: Option<Duration>,
-    ) -> Result<(StatusCode, Vec<u8>), Error> {
-        let url = self.endpoint(path)?;
-        let what = format!("{method} /{path}");
-        let mut request = http.request(method, url);
+    pub(crate) async fn exchange(&self, http: &reqwest::Client, request: &HttpRequest) -> Result<Answer, Error> {
+        let url = self.url_of(&request.path, &request.query)?;
+        let what = format!("{} /{}", request.method, request.path);
+        let timeout = request.timeout;
+        let mut builder = http.request(request.method.clone(), url);
         if let Some(timeout) = timeout {
-            request = request.timeout(timeout);
+            builder = builder.timeout(timeout);
         }
-        if let Some(body) = body {
+        if let Some(body) = &request.body {
             let bytes = serde_json::to_vec(body).map_err(|e| decode_error("encode the request", &e))?;
-            request = request.header(CONTENT_TYPE, "application/json").body(bytes);
+            builder = builder.header(CONTENT_TYPE, "application/json").body(bytes);
         }
-        let mut response = request
+        let mut response = builder
             .send()
             .await
             .map_err(|e| self.transport_error(&what, &e, timeout))?;
@@ -465,8 +756,17 @@ impl Origin {
         if announced.is_some_and(|length| length > limit as u64) {
             return Err(self.too_large(&what, status, announced));
         }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         match read_at_most(&mut response, limit).await.map_err(failed)? {
-            (bytes, true) => Ok((status, bytes)),
+            (bytes, true) => Ok(Answer {
+                status,
+                content_type,
+                bytes,
+            }),
             (_, false) => Err(self.too_large(&what, status, None)),
         }
     }
@@ -590,6 +890,55 @@ fn format_size(bytes: u64) -> String {
 
 pub(crate) fn decode_error(what: &str, error: &serde_json::Error) -> Error {
     Error::new(ErrorKind::Decode, None, format!("could not {what}: {error}"))
+}
+
+/// A caller's mistake: nothing was sent.
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::Config, None, message)
+}
+
+fn unknown_operation(id: &str) -> Error {
+    let hint = Operation::find_by_name(id)
+        .map(|op| format!(" (the operationId of {id} is {:?})", op.id))
+        .unwrap_or_default();
+    invalid(format!("unknown operation {:?}{hint}", operation::shorten(id)))
+}
+
+fn bad_params(op: &Operation, detail: String) -> Error {
+    invalid(format!("{}: {detail}", op.id))
+}
+
+/// The parameters of [`Client::call`]: a JSON object, or null for none.
+fn object(params: Value) -> Result<Map<String, Value>, Error> {
+    match params {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        other => Err(invalid(format!(
+            "the parameters must be a JSON object, not {}",
+            match other {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                _ => "a boolean",
+            }
+        ))),
+    }
+}
+
+/// Parameters from name-value pairs of strings.
+fn params<const N: usize>(pairs: [(&str, &str); N]) -> Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), Value::String(value.to_owned())))
+        .collect()
+}
+
+/// Parameters from a serializable body: its fields.
+fn fields<T: Serialize>(body: &T, what: &str) -> Result<Map<String, Value>, Error> {
+    match serde_json::to_value(body).map_err(|e| decode_error(what, &e))? {
+        Value::Object(map) => Ok(map),
+        _ => Err(invalid(format!("could not {what}: not an object"))),
+    }
 }
 
 /// The innermost cause of an error, which is the one that names what happened

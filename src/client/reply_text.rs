@@ -126,6 +126,7 @@ mod tests {
         Event {
             kind: kind.into(),
             properties,
+            id: None,
             directory: None,
         }
     }

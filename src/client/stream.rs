@@ -17,15 +17,16 @@ use std::sync::Arc;
 
 use reqwest::header::ACCEPT;
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio::sync::oneshot;
 use tokio::time::{sleep, timeout, Instant};
 
 use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
 use super::notify::{self, Receiver, Sender};
+use super::operation::Operation;
 use super::reply_text::{ReplyText, TextDelta};
 use super::wire::MESSAGE_BYTES;
-use super::{encode_segment, read_at_most, Error, ErrorKind, Origin, Reply};
+use super::{read_at_most, Error, ErrorKind, HttpRequest, Origin, Reply};
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -95,17 +96,41 @@ fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
     notify::channel().map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot create a pipe: {e}")))
 }
 
-/// Opens `GET /global/event` and waits for its first event (`server.connected`),
-/// so that whatever happens after this returns is seen by the stream. Returns
-/// the events that came in the same read as that first frame: they are
-/// events like any other (the caller's filter drops the housekeeping).
+/// Which event stream to hold open.
+#[derive(Clone, Debug)]
+pub(crate) struct Subscription {
+    /// Relative to the base URL, escaped.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// The stream opens with `server.connected` and sends heartbeats (see
+    /// [`Response::EventStream`](super::operation::Response::EventStream)).
+    pub greets: bool,
+}
+
+impl Subscription {
+    /// `GET /global/event`: every event of every project.
+    pub(crate) fn global() -> Subscription {
+        Subscription {
+            path: "global/event".into(),
+            query: Vec::new(),
+            greets: true,
+        }
+    }
+}
+
+/// Opens an event stream. One that greets is open once its first event
+/// (`server.connected`) arrived, so that whatever happens after this returns
+/// is seen by the stream; the events that came in the same read are returned
+/// (the caller's filter drops the housekeeping). One that does not greet
+/// sends its headers only with its first event, so nothing bounds that wait.
 async fn subscribe(
     origin: &Origin,
     http: &reqwest::Client,
     decoder: &mut EventDecoder,
+    subscription: &Subscription,
 ) -> Result<(reqwest::Response, Vec<Event>), Error> {
-    let what = "GET /global/event";
-    let url = origin.endpoint("global/event")?;
+    let what = format!("GET /{}", subscription.path);
+    let url = origin.url_of(&subscription.path, &subscription.query)?;
     let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
     if let Some(id) = decoder.last_event_id() {
         request = request.header("Last-Event-ID", id);
@@ -122,10 +147,12 @@ async fn subscribe(
             ),
         )
     };
-    let mut response = timeout(limit, request.send())
-        .await
-        .map_err(|_| timed_out())?
-        .map_err(|e| origin.transport_error(what, &e, Some(limit)))?;
+    let sent = if subscription.greets {
+        timeout(limit, request.send()).await.map_err(|_| timed_out())?
+    } else {
+        request.send().await
+    };
+    let mut response = sent.map_err(|e| origin.transport_error(&what, &e, Some(limit)))?;
     let status = response.status();
     if !status.is_success() {
         let (start, _) = timeout(limit, read_at_most(&mut response, MESSAGE_BYTES))
@@ -133,7 +160,10 @@ async fn subscribe(
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        return Err(origin.status_error(what, status, &start));
+        return Err(origin.status_error(&what, status, &start));
+    }
+    if !subscription.greets {
+        return Ok((response, Vec::new()));
     }
     // Wait for the first frame (the server's own `server.connected`); keep
     // whatever else arrived with it.
@@ -148,7 +178,7 @@ async fn subscribe(
             None,
             format!("opencode server at {} closed the event stream at once", origin.url()),
         )),
-        Err(e) => Err(origin.transport_error(what, &e, Some(limit))),
+        Err(e) => Err(origin.transport_error(&what, &e, Some(limit))),
     }
 }
 
@@ -167,12 +197,18 @@ pub struct EventStream {
 }
 
 impl EventStream {
-    pub(crate) fn open(origin: Arc<Origin>, options: EventOptions) -> Result<EventStream, Error> {
+    /// Opens a stream. A stream that does not greet is opened in the
+    /// background: a failure to open is then the first thing `next` returns.
+    pub(crate) fn open(
+        origin: Arc<Origin>,
+        subscription: Subscription,
+        options: EventOptions,
+    ) -> Result<EventStream, Error> {
         let http = origin.http_client()?;
         let (tx, rx) = queue()?;
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let worker = Worker::spawn("opencode-events", move |stopped| {
-            watch(origin, http, options, tx, ready_tx, stopped)
+            watch(origin, http, subscription, options, tx, ready_tx, stopped)
         })?;
         match ready_rx.recv() {
             Ok(Ok(())) => Ok(EventStream {
@@ -224,6 +260,14 @@ impl EventStream {
     }
 }
 
+impl std::fmt::Debug for EventStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
 impl StreamItem {
     fn into_result(self) -> Result<Event, Error> {
         match self {
@@ -236,23 +280,33 @@ impl StreamItem {
 async fn watch(
     origin: Arc<Origin>,
     http: reqwest::Client,
+    subscription: Subscription,
     options: EventOptions,
     tx: Sender<StreamItem>,
     ready: std::sync::mpsc::Sender<Result<(), Error>>,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let mut decoder = EventDecoder::default();
+    if !subscription.greets {
+        let _ = ready.send(Ok(()));
+    }
     let (mut response, first) = tokio::select! {
         _ = &mut stopped => return,
-        opened = subscribe(&origin, &http, &mut decoder) => match opened {
+        opened = subscribe(&origin, &http, &mut decoder, &subscription) => match opened {
             Ok(opened) => opened,
-            Err(e) => {
+            Err(e) if subscription.greets => {
                 let _ = ready.send(Err(e));
+                return;
+            }
+            Err(e) => {
+                tx.send(StreamItem::Failed(e));
                 return;
             }
         },
     };
     let _ = ready.send(Ok(()));
+    // Only a stream that sends heartbeats can be judged dead by its silence.
+    let silence = subscription.greets.then_some(options.heartbeat_timeout);
     let mut first = Some(first);
     loop {
         for event in first.take().into_iter().flatten() {
@@ -262,10 +316,16 @@ async fn watch(
         }
         // Read until the connection drops or falls silent.
         loop {
+            let chunk = async {
+                match silence {
+                    Some(limit) => timeout(limit, response.chunk()).await.ok(),
+                    None => Some(response.chunk().await),
+                }
+            };
             tokio::select! {
                 _ = &mut stopped => return,
-                chunk = timeout(options.heartbeat_timeout, response.chunk()) => match chunk {
-                    Ok(Ok(Some(bytes))) => {
+                chunk = chunk => match chunk {
+                    Some(Ok(Some(bytes))) => {
                         for event in decoder.push(&bytes) {
                             if options.matches(&event) {
                                 tx.send(StreamItem::Event(event));
@@ -286,7 +346,7 @@ async fn watch(
             }
             tokio::select! {
                 _ = &mut stopped => return,
-                opened = subscribe(&origin, &http, &mut decoder) => match opened {
+                opened = subscribe(&origin, &http, &mut decoder, &subscription) => match opened {
                     Ok((response, events)) => break (response, Some(events)),
                     Err(e) if matches!(e.kind(), ErrorKind::Auth | ErrorKind::NotFound) => {
                         tx.send(StreamItem::Failed(e));
@@ -306,11 +366,11 @@ pub enum SendUpdate {
     /// New text of the reply.
     Text(TextDelta),
     /// The AI asks for a permission (`permission.asked`); answer it with
-    /// [`Client::reply_permission`] or the session waits.
+    /// [`Client::reply_permission`](super::Client::reply_permission) or the session waits.
     Permission(Event),
     /// Any event of the session (text deltas and permission requests included).
     Event(Event),
-    /// The reply is complete: the same result [`Client::send`] gives.
+    /// The reply is complete: the same result [`Client::send`](super::Client::send) gives.
     Finished(Result<Reply, Error>),
 }
 
@@ -324,10 +384,11 @@ pub struct SendHandle {
 }
 
 impl SendHandle {
+    /// `request` is the message's `session.prompt`, ready to post.
     pub(crate) fn start(
         origin: Arc<Origin>,
         session_id: String,
-        body: Value,
+        request: HttpRequest,
         expect_reply: bool,
         heartbeat: Duration,
     ) -> Result<SendHandle, Error> {
@@ -335,7 +396,7 @@ impl SendHandle {
         let (tx, rx) = queue()?;
         let message = Message {
             session_id: session_id.clone(),
-            body,
+            request,
             expect_reply,
         };
         let worker = Worker::spawn("opencode-send", move |stopped| {
@@ -377,7 +438,7 @@ impl SendHandle {
 /// The message a [`SendHandle`] sends.
 struct Message {
     session_id: String,
-    body: Value,
+    request: HttpRequest,
     expect_reply: bool,
 }
 
@@ -391,15 +452,16 @@ async fn follow(
 ) {
     let Message {
         session_id,
-        body,
+        request,
         expect_reply,
     } = message;
+    let global = Subscription::global();
     let filter = EventOptions::default().session(session_id.clone());
     let mut decoder = EventDecoder::default();
     // Subscribe before sending, so no delta is published before we listen.
     let (mut events, mut pending) = tokio::select! {
         _ = &mut stopped => return,
-        opened = subscribe(&origin, &http, &mut decoder) => match opened {
+        opened = subscribe(&origin, &http, &mut decoder, &global) => match opened {
             Ok((response, first)) => (Some(response), first),
             Err(e) => {
                 tx.send(SendUpdate::Finished(Err(e)));
@@ -407,7 +469,7 @@ async fn follow(
             }
         },
     };
-    let post = post_message(&origin, &http, &session_id, &body, expect_reply);
+    let post = post_message(&origin, &http, &request, expect_reply);
     tokio::pin!(post);
     let mut text = ReplyText::default();
     let mut result: Option<Result<Reply, Error>> = None;
@@ -475,7 +537,7 @@ async fn follow(
                         }
                     }
                     backoff = (backoff * 2).min(MAX_BACKOFF);
-                    if let Ok((response, first)) = subscribe(&origin, &http, &mut decoder).await {
+                    if let Ok((response, first)) = subscribe(&origin, &http, &mut decoder, &global).await {
                         events = Some(response);
                         tx.send(SendUpdate::Event(Event::synthetic(RECONNECTED)));
                         pending = first;
@@ -501,21 +563,21 @@ async fn sleep_until_or_forever(deadline: Option<Instant>) {
 async fn post_message(
     origin: &Origin,
     http: &reqwest::Client,
-    session_id: &str,
-    body: &Value,
+    request: &HttpRequest,
     expect_reply: bool,
 ) -> Result<Reply, Error> {
-    let path = format!("session/{}/message", encode_segment(session_id));
-    let limit = origin.send_timeout();
-    let (status, bytes) = origin.exchange(http, Method::POST, &path, Some(body), limit).await?;
-    let reply: Reply = origin.decode(&path, status, &bytes)?;
+    let answer = origin.exchange(http, request).await?;
+    let reply: Reply = origin.decode(&request.path, answer.status, &answer.bytes)?;
     reply.into_result(expect_reply)
 }
 
 async fn abort(origin: &Origin, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
-    let path = format!("session/{}/abort", encode_segment(session_id));
-    origin
-        .exchange(http, Method::POST, &path, None, Some(origin.timeout().min(ABORT_WAIT)))
-        .await
-        .map(|_| ())
+    let op = Operation::find("session.abort").expect("session.abort is in the operation table");
+    let mut params = Map::new();
+    params.insert("sessionID".into(), Value::String(session_id.to_owned()));
+    let mut request = origin
+        .prepare(op, params)
+        .map_err(|e| Error::new(ErrorKind::Config, None, e))?;
+    request.timeout = Some(origin.timeout().min(ABORT_WAIT));
+    origin.exchange(http, &request).await.map(|_| ())
 }

@@ -116,6 +116,18 @@ impl From<String> for Prompt {
     }
 }
 
+impl From<&String> for Prompt {
+    fn from(text: &String) -> Self {
+        Prompt::Text(text.clone())
+    }
+}
+
+impl From<Vec<Value>> for Prompt {
+    fn from(parts: Vec<Value>) -> Self {
+        Prompt::Parts(parts)
+    }
+}
+
 impl Prompt {
     fn into_parts(self) -> Vec<Value> {
         match self {
@@ -126,6 +138,16 @@ impl Prompt {
 }
 
 /// Optional settings of one message.
+///
+/// ```
+/// use opencode::client::{ModelRef, SendOptions};
+///
+/// let options = SendOptions::new()
+///     .model(ModelRef::new("anthropic", "claude-sonnet-4-5"))
+///     .agent("plan")
+///     .tool("bash", false);
+/// assert_eq!(options.agent.as_deref(), Some("plan"));
+/// ```
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SendOptions {
@@ -137,6 +159,45 @@ pub struct SendOptions {
     pub tools: Option<Map<String, Value>>,
     /// Store the prompt without asking the AI for a reply.
     pub no_reply: bool,
+}
+
+impl SendOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn model(mut self, model: ModelRef) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    pub fn agent(mut self, agent: impl Into<String>) -> Self {
+        self.agent = Some(agent.into());
+        self
+    }
+
+    pub fn system(mut self, system: impl Into<String>) -> Self {
+        self.system = Some(system.into());
+        self
+    }
+
+    pub fn variant(mut self, variant: impl Into<String>) -> Self {
+        self.variant = Some(variant.into());
+        self
+    }
+
+    /// Turns one tool on or off for this message.
+    pub fn tool(mut self, name: impl Into<String>, enabled: bool) -> Self {
+        self.tools
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), Value::Bool(enabled));
+        self
+    }
+
+    pub fn no_reply(mut self, no_reply: bool) -> Self {
+        self.no_reply = no_reply;
+        self
+    }
 }
 
 /// An answer to a permission request.

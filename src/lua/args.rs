@@ -10,6 +10,7 @@ use std::time::Duration;
 use mlua::{MultiValue, Table, Value};
 
 use super::convert::lua_type_name;
+use crate::client::operation::shorten;
 
 /// A mistake in the argument at `position` (1-based, counting every Lua argument).
 #[derive(Debug)]
@@ -77,19 +78,56 @@ impl Args {
     /// A session id, or a session table (as `new_session` returns) in its place.
     pub(crate) fn session_id(&self, position: usize) -> ArgResult<String> {
         match self.get(position) {
-            Value::String(s) => match s.to_str() {
-                Ok(id) if !id.is_empty() => Ok(id.to_owned()),
-                _ => Err(self.error(position, "session id is empty")),
-            },
-            Value::Table(t) => match t.get::<Value>("id") {
-                Ok(Value::String(s)) if !s.as_bytes().is_empty() => {
-                    Ok(s.to_str().map(|s| s.to_owned()).unwrap_or_default())
-                }
-                _ => Err(self.error(position, "session table has no string 'id'")),
-            },
-            _ => Err(self.expected(position, "session id (string or session table)")),
+            value @ (Value::String(_) | Value::Table(_)) => session_ref(value).map_err(|d| self.error(position, d)),
+            _ => Err(self.expected(position, SESSION_EXPECTED)),
         }
     }
+
+    /// A number of seconds, or nil (see [`seconds`]).
+    pub(crate) fn seconds(&self, position: usize) -> ArgResult<Option<Duration>> {
+        match self.get(position) {
+            value @ (Value::Nil | Value::Integer(_) | Value::Number(_)) => {
+                seconds(value).map_err(|d| self.error(position, d))
+            }
+            _ => Err(self.expected(position, "number of seconds or nil")),
+        }
+    }
+}
+
+const SESSION_EXPECTED: &str = "session id (string or session table)";
+
+/// The one rule for whatever names a session (an argument, an option, a
+/// `sessionID` parameter): its id, or a session table (anything with a
+/// non-empty string `id`) in its place.
+pub(crate) fn session_ref(value: &Value) -> Result<String, String> {
+    let id = match value {
+        Value::String(s) => s.clone(),
+        Value::Table(t) => match t.get::<Value>("id") {
+            Ok(Value::String(s)) if !s.as_bytes().is_empty() => s,
+            _ => return Err("session table has no string 'id'".into()),
+        },
+        other => return Err(format!("{SESSION_EXPECTED} expected, got {}", lua_type_name(other))),
+    };
+    match id.to_str() {
+        Ok(id) if id.is_empty() => Err("session id is empty".into()),
+        Ok(id) => Ok(id.to_owned()),
+        Err(_) => Err("session id is not valid UTF-8".into()),
+    }
+}
+
+/// The one rule for durations: a number of seconds, fractions allowed,
+/// finite and not negative. 0 means no waiting at all. Nil: none given.
+pub(crate) fn seconds(value: &Value) -> Result<Option<Duration>, String> {
+    let seconds = match value {
+        Value::Nil => return Ok(None),
+        Value::Integer(i) => *i as f64,
+        Value::Number(n) => *n,
+        other => return Err(format!("number of seconds expected, got {}", lua_type_name(other))),
+    };
+    if !(0.0..1e9).contains(&seconds) {
+        return Err(format!("seconds must be a finite number, 0 or more, got {seconds}"));
+    }
+    Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
 /// The fields of an option table, each read once, with unknown keys refused
@@ -116,7 +154,7 @@ impl<'a> Options<'a> {
                 Value::String(name) => {
                     return Err(self.error(format!(
                         "unknown option '{}' (known: {})",
-                        name.to_string_lossy(),
+                        shorten(&name.to_string_lossy()),
                         self.known.join(", ")
                     )))
                 }
@@ -169,20 +207,19 @@ impl<'a> Options<'a> {
         }
     }
 
-    /// A duration in seconds (fractions allowed), positive and finite.
+    /// A duration in seconds (see [`seconds`]).
     pub(crate) fn seconds(&self, name: &str) -> ArgResult<Option<Duration>> {
-        let seconds = match self.value(name) {
-            Value::Nil => return Ok(None),
-            Value::Integer(i) => i as f64,
-            Value::Number(n) => n,
-            other => return Err(self.type_error(name, "number of seconds", &other)),
-        };
-        if !(seconds.is_finite() && seconds > 0.0 && seconds < 1e9) {
-            return Err(self.error(format!(
-                "option '{name}': seconds must be a positive number, got {seconds}"
-            )));
+        seconds(&self.value(name)).map_err(|detail| self.named_error(name, detail))
+    }
+
+    /// A session id or session table (see [`session_ref`]).
+    pub(crate) fn session(&self, name: &str) -> ArgResult<Option<String>> {
+        match self.value(name) {
+            Value::Nil => Ok(None),
+            value => session_ref(&value)
+                .map(Some)
+                .map_err(|detail| self.named_error(name, detail)),
         }
-        Ok(Some(Duration::from_secs_f64(seconds)))
     }
 
     /// A size in bytes: a positive whole number.

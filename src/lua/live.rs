@@ -27,7 +27,7 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     core.set(
         "stream_next",
         raw(lua, |lua, args| {
-            let timeout = timeout_arg(args, 2)?;
+            let timeout = args.seconds(2)?;
             let stream = stream_arg(args, 1)?;
             let next = stream.stream.next(timeout);
             event_result(lua, next)
@@ -69,7 +69,7 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     core.set(
         "handle_wait",
         raw(lua, |lua, args| {
-            let timeout = timeout_arg(args, 2)?;
+            let timeout = args.seconds(2)?;
             with_handle(args, |handle| handle.wait(lua, timeout))
         })?,
     )?;
@@ -99,20 +99,6 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
         })?,
     )?;
     Ok(())
-}
-
-/// A timeout in seconds, or nil for "as long as it takes".
-fn timeout_arg(args: &Args, position: usize) -> Result<Option<Duration>, ArgError> {
-    let seconds = match args.get(position) {
-        Value::Nil => return Ok(None),
-        Value::Integer(i) => *i as f64,
-        Value::Number(n) => *n,
-        _ => return Err(args.expected(position, "number of seconds or nil")),
-    };
-    if !(seconds.is_finite() && seconds < 1e9) {
-        return Err(args.error(position, format!("seconds must be a finite number, got {seconds}")));
-    }
-    Ok(Some(Duration::from_secs_f64(seconds.max(0.0))))
 }
 
 fn event_to_lua(lua: &Lua, event: &Event) -> mlua::Result<Value> {
@@ -165,23 +151,7 @@ fn events(lua: &Lua, args: &Args) -> Raw {
         2,
         &["session", "types", "directory", "heartbeat_timeout"],
     )?;
-    let session_id = match options.value("session") {
-        Value::Nil => None,
-        Value::String(s) => Some(
-            s.to_str()
-                .map_err(|_| options.named_error("session", "not valid UTF-8"))?
-                .to_owned(),
-        ),
-        Value::Table(t) => Some(
-            t.get::<String>("id")
-                .map_err(|_| options.named_error("session", "session table has no string 'id'"))?,
-        ),
-        other => {
-            return Err(options
-                .named_error("session", format!("session id expected, got {}", lua_type_name(&other)))
-                .into())
-        }
-    };
+    let session_id = options.session("session")?;
     let types = match options.value("types") {
         Value::Nil => None,
         Value::String(s) => Some(vec![s.to_string_lossy()]),
@@ -207,7 +177,11 @@ fn events(lua: &Lua, args: &Args) -> Raw {
             .seconds("heartbeat_timeout")?
             .unwrap_or(EventOptions::default().heartbeat_timeout),
     };
-    let stream = client.events(event_options)?;
+    stream_to_lua(lua, client.events(event_options)?)
+}
+
+/// A stream as Lua holds it: `for event in stream do ... end`.
+pub(super) fn stream_to_lua(lua: &Lua, stream: EventStream) -> Raw {
     Ok(Value::UserData(lua.create_userdata(LuaStream { stream })?))
 }
 

@@ -4,6 +4,7 @@
 mod args;
 mod convert;
 mod live;
+mod ops;
 mod serve;
 
 use mlua::{Function, Lua, MultiValue, Table, UserData, UserDataFields, UserDataMethods, UserDataRef, Value};
@@ -96,6 +97,7 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
     )?;
     core.set("tui_show_toast", raw(lua, tui_show_toast)?)?;
     live::install(lua, &core)?;
+    ops::install(lua, &core)?; // client:call, client:request, one method per operation
     serve::install(lua, &core)?; // opencode.serve, client:close, client:server
     core.set(
         "delete",
@@ -288,6 +290,7 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
                     "username",
                     "password",
                     "directory",
+                    "workspace",
                     "timeout",
                     "send_timeout",
                     "insecure",
@@ -304,6 +307,7 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
                 config.password = Some(password);
             }
             config.directory = options.string("directory")?;
+            config.workspace = options.string("workspace")?;
             if let Some(timeout) = options.seconds("timeout")? {
                 config.timeout = timeout;
             }
@@ -329,22 +333,7 @@ fn new_session(lua: &Lua, args: &Args) -> Raw {
         _ => {
             let options = Options::new(args.opt_table(2)?, 2, &["title", "parentID", "permission"])?;
             request.title = options.string("title")?;
-            request.parent_id = match options.value("parentID") {
-                Value::Nil => None,
-                Value::String(_) => options.string("parentID")?,
-                Value::Table(t) => Some(
-                    t.get::<String>("id")
-                        .map_err(|_| options.named_error("parentID", "session table has no string 'id'"))?,
-                ),
-                other => {
-                    return Err(options
-                        .named_error(
-                            "parentID",
-                            format!("session id expected, got {}", convert::lua_type_name(&other)),
-                        )
-                        .into())
-                }
-            };
+            request.parent_id = options.session("parentID")?;
             if let Some(rules) = options.table("permission")? {
                 request.permission =
                     Some(permission_rules(lua, &rules).map_err(|detail| options.named_error("permission", detail))?);

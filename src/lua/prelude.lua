@@ -64,6 +64,7 @@ local client_methods = {
   "health", "sessions", "session", "new_session", "delete", "abort", "url",
   "prompt_async", "events", "reply_permission",
   "tui_append_prompt", "tui_submit_prompt", "tui_clear_prompt", "tui_show_toast",
+  "call", "request",
 }
 -- Event streams: `for event in stream do ... end`, stream:next(timeout), stream:poll().
 local Stream = {
@@ -197,6 +198,38 @@ end
 
 core.set_client_methods(Client)
 
+-- Every operation of the API is a method, and a function, named by one rule:
+-- its operationId with dots turned to `_` and camelCase to snake_case
+-- (`session.messages` is client:session_messages). They are made on first
+-- use, so that require() builds none of them. A hand-written method of the
+-- same name keeps it; client:call(operationId, params) reaches the operation.
+local operation, operation_id = core.operation, core.operation_id
+
+-- `shift`: 2 for a method (the bound id and self), 1 for a function (the id).
+local function operation_function(name, shift)
+  local id = operation_id(name)
+  if id == nil then
+    return nil
+  end
+  return function(...)
+    local value, message, kind, err = operation(id, ...)
+    if message == nil and kind ~= nil then
+      argerror(name, shift, kind, err, 2)
+    end
+    return exact(value, message, kind, err)
+  end
+end
+
+setmetatable(Client, {
+  __index = function(methods, name)
+    local method = operation_function(name, 2)
+    if method then
+      rawset(methods, name, method)
+    end
+    return method
+  end,
+})
+
 M.connect = checked("connect", core.connect, 0)
 M.serve = checked("serve", core.serve, 0)
 
@@ -213,10 +246,11 @@ function M.send_async(...)
 end
 
 -- The ComputerCraft-style settings store (`.settings` in the working
--- directory), created on first use so that require() reads no file.
+-- directory), created on first use so that require() reads no file; and the
+-- function forms of the operations, also made on first use.
 local settings
 setmetatable(M, {
-  __index = function(_, key)
+  __index = function(module, key)
     if key == "settings" then
       if not settings then
         local chunk = assert((loadstring or load)(settings_source, "=opencode.settings"))
@@ -224,6 +258,11 @@ setmetatable(M, {
       end
       return settings
     end
+    local f = operation_function(key, 1)
+    if f then
+      rawset(module, key, f)
+    end
+    return f
   end,
 })
 

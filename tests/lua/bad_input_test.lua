@@ -154,13 +154,15 @@ local function accepted(declared_type)
     alternative = alternative:gsub("%?$", "")
     if alternative == "any" then
       return nil
-    elseif alternative == "string" or alternative == "opencode.PermissionReply" then
+    elseif alternative == "string" or alternative == "opencode.PermissionReply"
+        or alternative == "opencode.OperationId" then
       accepts.string = true
     elseif alternative == "number" or alternative == "integer" then
       accepts.number = true
     elseif alternative == "boolean" then
       accepts.boolean = true
-    elseif alternative == "table" or alternative:match("Options$") or alternative == "opencode.Permission" then
+    elseif alternative == "table" or alternative:match("Options$") or alternative:match("Params$")
+        or alternative == "opencode.Permission" then
       accepts.table = true
     elseif alternative == "opencode.Client" then
       accepts.userdata = true
@@ -175,10 +177,12 @@ local function accepted(declared_type)
   return accepts
 end
 
+-- Option tables, and the parameter tables of the operations.
 local function class_of(declared_type)
   for alternative in declared_type:gmatch("[^|]+") do
     alternative = alternative:gsub("%?$", "")
-    if alternative:match("^opencode%.%w*Options$") and classes[alternative] then
+    if (alternative:match("^opencode%.%w*Options$") or alternative:match("^opencode%.%w*Params$"))
+        and classes[alternative] then
       return alternative
     end
   end
@@ -189,6 +193,7 @@ local VALID = {
   ["opencode.SessionRef"] = "ses_x",
   ["opencode.Prompt"] = "hi",
   ["opencode.PermissionReply"] = "once",
+  ["opencode.OperationId"] = "session.list",
   string = "x",
   number = 1,
   integer = 1,
@@ -244,7 +249,7 @@ end
 ------------------------------------------------------------------------------
 
 T.test("every declared function exists", function()
-  T.truthy(#declared >= 40, "functions declared in types/opencode.lua (" .. #declared .. ")")
+  T.truthy(#declared >= 400, "functions declared in types/opencode.lua (" .. #declared .. ")")
   for _, decl in ipairs(declared) do
     local f = callable(decl)
     T.eq(type(f), "function", decl.owner .. "." .. decl.name)
@@ -351,7 +356,7 @@ T.test("connect", function()
   bad_argument(1, "connect", "huge url in a table", connect, { url = HUGE })
   bad_argument(1, "connect", "invalid UTF-8 url", connect, "http://127.0.0.1:1/\255")
   bad_argument(1, "connect", "negative timeout", connect, { url = url, timeout = -1 })
-  bad_argument(1, "connect", "zero timeout", connect, { url = url, timeout = 0 })
+  bad_argument(1, "connect", "negative fraction of a second", connect, { url = url, timeout = -0.5 })
   bad_argument(1, "connect", "NaN timeout", connect, { url = url, timeout = 0 / 0 })
   bad_argument(1, "connect", "infinite timeout", connect, { url = url, timeout = math.huge })
   bad_argument(1, "connect", "string timeout", connect, { url = url, timeout = "5" })
@@ -526,8 +531,61 @@ T.test("streams and handles", function()
   bad_self("next", "next on a handle", stream.next, handle)
   bad_self("wait", "wait on a stream", handle.wait, stream)
   bad_self("poll", "poll on the client", stream.poll, client)
-  -- A negative wait is no wait at all.
-  returns("next with a negative timeout", stream.next, stream, -1)
+  -- Seconds follow one rule everywhere: 0 or more.
+  bad_argument(1, "next", "next with a negative timeout", stream.next, stream, -1)
+  bad_argument(1, "wait", "wait with a negative timeout", handle.wait, handle, -1)
+  returns("next with a zero timeout", stream.next, stream, 0)
+end)
+
+T.test("operations", function()
+  local function bad(name, what, ...)
+    bad_argument(1, name, name .. " " .. what, client[name], client, ...)
+  end
+  bad("session_messages", "missing parameters")
+  bad("session_messages", "a string", "ses_x")
+  bad("session_messages", "missing sessionID", { limit = 1 })
+  bad("session_messages", "sessionID number", { sessionID = 1 })
+  bad("session_messages", "sessionID empty", { sessionID = "" })
+  bad("session_messages", "sessionID table without id", { sessionID = {} })
+  bad("session_messages", "sessionID cyclic", { sessionID = cyclic })
+  bad("session_messages", "limit string", { sessionID = "ses_x", limit = "10" })
+  bad("session_messages", "limit with a fraction", { sessionID = "ses_x", limit = 1.5 })
+  bad("session_messages", "misspelled parameter", { sessionID = "ses_x", limt = 1 })
+  bad("session_messages", "huge parameter name", { sessionID = "ses_x", [HUGE] = 1 })
+  bad("session_messages", "a list", { "ses_x" })
+  bad("session_update", "title function", { sessionID = "ses_x", title = fn })
+  bad("session_update", "metadata cyclic", { sessionID = "ses_x", metadata = cyclic })
+  bad("session_update", "metadata too deep", { sessionID = "ses_x", metadata = deep })
+  bad("session_prompt", "parts not a list", { sessionID = "ses_x", parts = "hi" })
+  bad("session_list", "roots number", { roots = 1 })
+  bad("file_list", "missing path", {})
+  bad("v2_fs_read", "path table", { path = {} })
+  bad("worktree_remove", "body string", { body = "x" })
+  bad("global_event", "unknown parameter", { session = "ses_x" })
+  bad_argument(1, "session_messages", "function form without a client", opencode.session_messages, {})
+  bad_argument(2, "session_messages", "function form with a string", opencode.session_messages, client, "x")
+  bad_self("session_messages", "method on a string", client.session_messages, "x", { sessionID = "ses_x" })
+  -- client:call
+  bad_argument(1, "call", "unknown operation", client.call, client, "no.such.operation", {})
+  bad_argument(1, "call", "a Lua name for an operationId", client.call, client, "session_messages", {})
+  bad_argument(1, "call", "operation number", client.call, client, 1, {})
+  bad_argument(2, "call", "params string", client.call, client, "session.get", "ses_x")
+  bad_argument(2, "call", "missing sessionID", client.call, client, "session.get", {})
+  bad_argument(2, "call", "function form", opencode.call, client, "no.such.operation")
+  -- client:request
+  bad_argument(1, "request", "method with a space", client.request, client, "G ET", "/x")
+  bad_argument(1, "request", "missing method", client.request, client)
+  bad_argument(2, "request", "missing path", client.request, client, "GET")
+  bad_argument(2, "request", "path value missing", client.request, client, "GET", "/session/{sessionID}")
+  bad_argument(2, "request", "path value unused", client.request, client, "GET", "/x", { path = { id = "1" } })
+  bad_argument(3, "request", "path values a list", client.request, client, "GET", "/x/{id}", { path = { fn } })
+  bad_argument(3, "request", "query a list", client.request, client, "GET", "/x", { query = { "a" } })
+  bad_argument(3, "request", "query with a function", client.request, client, "GET", "/x", { query = { a = fn } })
+  bad_argument(3, "request", "body cyclic", client.request, client, "POST", "/x", { body = cyclic })
+  bad_argument(3, "request", "negative timeout", client.request, client, "GET", "/x", { timeout = -1 })
+  -- A session table stands for its id, and a 10 MB value goes through.
+  T.eq(assert(client:session_get{ sessionID = { id = "ses_x" } }).id, "ses_x", "session_get with a session table")
+  returns("session_get with a huge id", client.session_get, client, { sessionID = HUGE })
 end)
 
 T.test("huge strings where strings belong go through", function()

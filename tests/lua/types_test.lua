@@ -17,10 +17,16 @@ local declared = {
   classes = {}, -- class name -> { field name -> true }
   parents = {}, -- class name -> parent class name
   kinds = {},   -- error kind -> true
+  generated = {}, -- Client methods of the generated section -> true
 }
 do
-  local class, in_kinds
+  local class, in_kinds, in_generated
   for line in io.lines(types_path) do
+    if line:match("^%-%- BEGIN GENERATED OPERATIONS") then
+      in_generated = true
+    elseif line:match("^%-%- END GENERATED OPERATIONS") then
+      in_generated = false
+    end
     local name = line:match("^function opencode%.([%w_]+)%(")
     if name then
       declared.module[name] = "function"
@@ -33,6 +39,9 @@ do
     if owner then
       declared.methods[owner] = declared.methods[owner] or {}
       declared.methods[owner][method] = true
+      if in_generated and owner == "Client" then
+        declared.generated[method] = true
+      end
     end
     local parent
     name, parent = line:match("^%-%-%-@class ([%w_.]+)%s*:?%s*([%w_.]*)")
@@ -164,7 +173,16 @@ end
 
 T.test("client_methods_match", function()
   local client = assert(opencode.connect(url))
-  same_names("client methods", methods_of(client), declared.methods.Client)
+  -- The methods of the operations are made on first use, so they are not in
+  -- pairs() until then: every declared name is also looked up.
+  local live = methods_of(client)
+  for name in pairs(declared.methods.Client) do
+    if type(client[name]) == "function" then
+      live[name] = true
+    end
+  end
+  same_names("client methods", live, declared.methods.Client)
+  T.eq(client.no_such_method, nil, "an undeclared name")
 end)
 
 T.test("handle_and_stream_methods_match", function()
@@ -193,6 +211,41 @@ T.test("option_tables_match", function()
   check("send_async options", "opencode.SendAsyncOptions", client.send_async, client, "ses_1", "x", { __probe = 1 })
   check("events options", "opencode.EventOptions", client.events, client, { __probe = 1 })
   check("tui_show_toast options", "opencode.ToastOptions", client.tui_show_toast, client, { __probe = 1 })
+  check("request options", "opencode.RequestOptions", client.request, client, "GET", "/x", { __probe = 1 })
+end)
+
+-- The parameters a generated method takes, from the error it raises for an unknown one.
+local function known_params(f, ...)
+  local msg = T.raises(f, ...)
+  local known = msg:match("unknown parameter '__probe' %(known: ([^)]*)%)")
+  assert(known, "no list of known parameters in: " .. msg)
+  local names = {}
+  for name in known:gmatch("[^, ]+") do
+    if name ~= "none" then
+      names[name] = true
+    end
+  end
+  return names
+end
+
+T.test("operation_parameters_match", function()
+  local client = assert(opencode.connect(url))
+  local checked = 0
+  for name in pairs(declared.generated) do
+    local class = "opencode." .. name:gsub("^%l", string.upper):gsub("_(%w)", string.upper) .. "Params"
+    do
+      -- Names that are not Lua names ("$schema") are not parsed above.
+      local live = known_params(client[name], client, { __probe = 1 })
+      for param in pairs(live) do
+        if not param:match("^[%a_][%w_]*$") then
+          live[param] = nil
+        end
+      end
+      same_names(name .. " parameters", live, class_fields(class))
+      checked = checked + 1
+    end
+  end
+  T.truthy(checked >= 180, "generated methods checked (" .. checked .. ")")
 end)
 
 T.test("error_shape_and_kinds_match_the_readme", function()
