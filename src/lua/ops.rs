@@ -1,10 +1,11 @@
 //! The whole API from Lua: `client:call(operationId, params)`,
-//! `client:request(method, path, options)`, and the one method per operation
-//! that the prelude makes on first use. Every operation goes through
-//! [`perform`]: the flat parameter table is read once, checked against the
-//! operation table, and the answer is handed back as its kind says.
+//! `client:request(method, path, options)`, and one method (and function
+//! form) per operation, made the first time its name is looked up. Every
+//! operation goes through [`perform`]: the flat parameter table is read once,
+//! checked against the operation table, and the answer is handed back as its
+//! kind says.
 
-use mlua::{Lua, Table, Value};
+use mlua::{Function, Lua, Table, Value};
 use serde_json::{Map, Value as Json};
 
 use super::args::{session_ref, ArgError, Args, Options};
@@ -24,31 +25,44 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
             perform(lua, &client, op, args, 3)
         })?,
     )?;
-    // A generated method: (operationId, client, params), the id bound by the prelude.
+    // The method, or function form, of the operation a name stands for.
     core.set(
-        "operation",
-        raw(lua, |lua, args| {
-            let op = operation_arg(args, 1)?;
-            let client = client_arg(args, 2)?;
-            perform(lua, &client, op, args, 3)
-        })?,
+        "set_checked",
+        lua.create_function(|lua, checked: Function| lua.set_named_registry_value(CHECKED, checked))?,
     )?;
-    // The operationId a method name stands for, or nil.
     core.set(
-        "operation_id",
-        lua.create_function(|_, name: Value| {
-            Ok(match name {
-                Value::String(name) => name
-                    .to_str()
-                    .ok()
-                    .and_then(|name| Operation::find_by_name(&name))
-                    .map(|op| op.id),
-                _ => None,
-            })
-        })?,
+        "operation_method",
+        lua.create_function(|lua, (methods, name): (Table, Value)| generated(lua, &methods, &name, 1))?,
+    )?;
+    core.set(
+        "operation_function",
+        lua.create_function(|lua, (module, name): (Table, Value)| generated(lua, &module, &name, 0))?,
     )?;
     core.set("request", raw(lua, request)?)?;
     Ok(())
+}
+
+/// The prelude's `checked`: what makes a raw function raise a caller's mistake at the caller's line.
+const CHECKED: &str = "opencode.checked";
+
+/// Makes the method (`shift` 1) or function form (`shift` 0) of the operation
+/// `name` stands for, and keeps it in `functions`: the prelude's `checked`
+/// around a raw function bound to the operation. Nil for any other name.
+fn generated(lua: &Lua, functions: &Table, name: &Value, shift: u32) -> mlua::Result<Value> {
+    let Value::String(name) = name else {
+        return Ok(Value::Nil);
+    };
+    let Some(op) = name.to_str().ok().and_then(|name| Operation::find_by_name(&name)) else {
+        return Ok(Value::Nil);
+    };
+    let bound = raw(lua, move |lua, args| {
+        let client = client_arg(args, 1)?;
+        perform(lua, &client, op, args, 2)
+    })?;
+    let checked: Function = lua.named_registry_value(CHECKED)?;
+    let f: Function = checked.call((op.name, bound, shift))?;
+    functions.raw_set(op.name, &f)?;
+    Ok(Value::Function(f))
 }
 
 fn operation_arg(args: &Args, position: usize) -> Result<&'static Operation, ArgError> {

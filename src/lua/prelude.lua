@@ -198,37 +198,12 @@ end
 
 core.set_client_methods(Client)
 
--- Every operation of the API is a method, and a function, named by one rule:
--- its operationId with dots turned to `_` and camelCase to snake_case
--- (`session.messages` is client:session_messages). They are made on first
--- use, so that require() builds none of them. A hand-written method of the
--- same name keeps it; client:call(operationId, params) reaches the operation.
-local operation, operation_id = core.operation, core.operation_id
-
--- `shift`: 2 for a method (the bound id and self), 1 for a function (the id).
-local function operation_function(name, shift)
-  local id = operation_id(name)
-  if id == nil then
-    return nil
-  end
-  return function(...)
-    local value, message, kind, err = operation(id, ...)
-    if message == nil and kind ~= nil then
-      argerror(name, shift, kind, err, 2)
-    end
-    return exact(value, message, kind, err)
-  end
-end
-
-setmetatable(Client, {
-  __index = function(methods, name)
-    local method = operation_function(name, 2)
-    if method then
-      rawset(methods, name, method)
-    end
-    return method
-  end,
-})
+-- Every operation of the API is also a method and a function, named by one
+-- rule (client:session_messages is `session.messages`): src/lua/ops.rs makes
+-- each on first use, so that require() builds none. A hand-written method
+-- keeps its name; client:call(operationId, params) reaches the operation.
+core.set_checked(checked)
+setmetatable(Client, { __index = core.operation_method })
 
 M.connect = checked("connect", core.connect, 0)
 M.serve = checked("serve", core.serve, 0)
@@ -258,11 +233,7 @@ setmetatable(M, {
       end
       return settings
     end
-    local f = operation_function(key, 1)
-    if f then
-      rawset(module, key, f)
-    end
-    return f
+    return core.operation_function(module, key)
   end,
 })
 
