@@ -35,9 +35,11 @@ const SCRIPTS: &[&str] = &["exit_clients.lua", "exit_streams.lua", "exit_async.l
 
 /// A fake opencode server whose replies never finish on their own: the event
 /// stream sends the first words of a reply and then stays open, and a message
-/// is answered only once its session is aborted (which a dropped handle does).
+/// is answered only once its session is aborted (which a dropped handle does)
+/// after the message arrived.
 fn fake_opencode() -> FakeServer {
-    let aborted = Arc::new((Mutex::new(false), Condvar::new()));
+    // How many aborts there have been.
+    let aborted = Arc::new((Mutex::new(0u64), Condvar::new()));
     FakeServer::start(move |request: &Request| {
         let path = request.path.split('?').next().unwrap_or_default();
         match (request.method.as_str(), path) {
@@ -60,7 +62,8 @@ fn fake_opencode() -> FakeServer {
             ("POST", "/session/ses_exit/message") => {
                 let (lock, changed) = &*aborted;
                 let guard = lock.lock().unwrap();
-                let _ = changed.wait_timeout_while(guard, HOLD_LIMIT, |aborted| !*aborted);
+                let before = *guard;
+                let _ = changed.wait_timeout_while(guard, HOLD_LIMIT, |aborts| *aborts == before);
                 Reply::json(
                     200,
                     json!({
@@ -72,7 +75,7 @@ fn fake_opencode() -> FakeServer {
             }
             ("POST", "/session/ses_exit/abort") => {
                 let (lock, changed) = &*aborted;
-                *lock.lock().unwrap() = true;
+                *lock.lock().unwrap() += 1;
                 changed.notify_all();
                 Reply::json(200, json!(true))
             }

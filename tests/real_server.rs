@@ -10,10 +10,10 @@ mod lua;
 mod real_server;
 
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, run_lua_test, Runner, STOCK};
-use opencode::client::{Client, Config, ErrorKind, NewSession, SendOptions};
+use opencode::client::{Client, Config, ErrorKind, EventOptions, NewSession, SendOptions, DISCONNECTED};
 use real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
@@ -243,4 +243,72 @@ fn ai_helloworld_reports_a_wrong_password_and_exits_non_zero() {
     assert!(stderr.contains("rejected the credentials"), "{stderr}");
     assert!(!stderr.contains("not-sesame"), "{stderr}");
     let _ = std::fs::remove_dir_all(&cwd);
+}
+
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+fn pending_sends_share_one_thread_and_let_go_without_waiting() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let session = client.new_session(&NewSession::new()).unwrap();
+    let idle = threads();
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            client
+                .send_async(
+                    &session.id,
+                    format!("[[sleep:20000]] {i}").into(),
+                    &SendOptions::default(),
+                )
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let busy = threads();
+    assert!(busy <= idle + 4, "{idle} threads idle, {busy} with 200 pending sends");
+    let started = Instant::now();
+    let mut cancelled = handles;
+    let dropped = cancelled.split_off(100);
+    for handle in &mut cancelled {
+        handle.cancel();
+    }
+    drop(cancelled);
+    drop(dropped);
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "cancelling and dropping 200 pending sends took {:?}",
+        started.elapsed()
+    );
+    // The aborts were posted from the hub: the session is free again.
+    let freed = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        server.request("GET", "/session/status", None).json()[&session.id]["type"] != "busy"
+    });
+    assert!(freed, "the session is still busy");
+}
+
+#[test]
+fn a_stream_whose_server_is_killed_says_so() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let stream = client.events(EventOptions::default()).unwrap();
+    drop(server);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let disconnected = loop {
+        assert!(Instant::now() < deadline, "no {DISCONNECTED} event");
+        if let Some(Ok(event)) = stream.next(Some(Duration::from_millis(500))) {
+            if event.kind == DISCONNECTED {
+                break event;
+            }
+        }
+    };
+    assert_eq!(disconnected.properties["kind"], "connect", "{disconnected:?}");
+    let message = disconnected.properties["error"].as_str().unwrap_or_default();
+    assert!(message.contains("could not connect"), "{message}");
+    // Said once, while it keeps trying.
+    let again = stream.next(Some(Duration::from_secs(2)));
+    assert!(again.is_none(), "{again:?}");
 }

@@ -9,18 +9,23 @@
 //! The calls block, but the I/O underneath is reqwest's async client driven
 //! on the calling thread by a single-threaded tokio runtime the client owns:
 //! no request is handed to another thread and back, which is most of what a
-//! call costs on a fast local server.
+//! call costs on a fast local server. Messages are the exception: they are
+//! sent from the client's hub (one background thread, see `hub.rs`), which
+//! watches the session while the AI works, so that a permission request or a
+//! question is answered (by default: refused) instead of waited on forever.
 
 mod error;
 mod events;
+mod hub;
 mod notify;
 mod reply_text;
+mod requests;
 pub mod sse;
 mod stream;
 mod wire;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -30,13 +35,16 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use error::{Error, ErrorKind};
-pub use events::{Event, EventOptions, RECONNECTED};
+pub use events::{Event, EventOptions, DISCONNECTED, RECONNECTED};
 pub use reply_text::TextDelta;
+pub use requests::RequestPolicy;
 pub use stream::{EventStream, SendHandle, SendUpdate};
 pub use wire::{
     Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
 };
 
+use hub::Hub;
+use stream::Message;
 use wire::{server_message, MessageBody};
 
 /// Where the server is and how to talk to it.
@@ -57,6 +65,11 @@ pub struct Config {
     /// Accept any TLS certificate (self-signed, wrong host). Off unless asked for:
     /// https is verified against the system's roots by default.
     pub insecure: bool,
+    /// Who answers the AI's permission requests during a send, unless the
+    /// send says otherwise ([`SendOptions::permissions`]). Refused by default.
+    pub permissions: RequestPolicy,
+    /// Who answers the AI's questions during a send ([`SendOptions::questions`]).
+    pub questions: RequestPolicy,
 }
 
 pub const DEFAULT_URL: &str = "http://127.0.0.1:4096";
@@ -77,6 +90,8 @@ impl Config {
             timeout: DEFAULT_TIMEOUT,
             send_timeout: None,
             insecure: false,
+            permissions: RequestPolicy::default(),
+            questions: RequestPolicy::default(),
         }
     }
 
@@ -99,6 +114,8 @@ impl std::fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("send_timeout", &self.send_timeout)
             .field("insecure", &self.insecure)
+            .field("permissions", &self.permissions)
+            .field("questions", &self.questions)
             .finish()
     }
 }
@@ -113,11 +130,15 @@ pub struct Client {
     http: reqwest::Client,
     /// Drives `http` on whichever thread makes a call.
     runtime: Arc<tokio::runtime::Runtime>,
+    /// Background work: started on first use, shared by clones.
+    hub: Arc<Mutex<Option<Arc<Hub>>>>,
+    permissions: RequestPolicy,
+    questions: RequestPolicy,
 }
 
-/// Everything a request needs to know about the server, shared with the
-/// background threads of streams and async sends (which bring their own
-/// runtime and HTTP client: a connection belongs to the runtime it was made on).
+/// Everything a request needs to know about the server, shared with the hub
+/// (which brings its own runtime and HTTP client: a connection belongs to the
+/// runtime it was made on).
 pub(crate) struct Origin {
     base: Url,
     /// `base` as people read it: no credentials, no trailing slash.
@@ -202,6 +223,9 @@ impl Client {
             origin,
             http,
             runtime: Arc::new(runtime),
+            hub: Arc::default(),
+            permissions: config.permissions,
+            questions: config.questions,
         })
     }
 
@@ -243,12 +267,29 @@ impl Client {
 
     /// Sends a message and waits for the AI's whole reply. Never retried: a
     /// retry would make the AI do the work twice.
+    ///
+    /// The session is watched meanwhile: permission requests and questions
+    /// are refused (and the send fails with [`ErrorKind::Permission`] or
+    /// [`ErrorKind::Question`]) or left to someone else, as the policies of
+    /// `options` and [`Config`] say; [`RequestPolicy::HandOver`] needs a
+    /// [`SendHandle`] to answer through, so here it refuses. When
+    /// [`Config::send_timeout`] runs out, the generation is aborted too.
     pub fn send(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<Reply, Error> {
-        let body = serde_json::to_value(MessageBody::new(prompt, options))
-            .map_err(|e| decode_error("encode the message", &e))?;
-        let path = format!("session/{}/message", encode_segment(session_id));
-        let reply: Reply = self.call(Method::POST, &path, Some(&body), self.origin.send_timeout)?;
-        reply.into_result(!options.no_reply)
+        let handle = self.send_async(session_id, prompt, options)?;
+        loop {
+            match handle.next(None) {
+                Some(SendUpdate::Finished(result)) => return result,
+                Some(SendUpdate::Permission(request)) => {
+                    let id = requests::request_id(&request).unwrap_or_default();
+                    handle.answer_permission(id, PermissionReply::Reject);
+                }
+                Some(SendUpdate::Question(request)) => {
+                    handle.answer_question(requests::request_id(&request).unwrap_or_default(), None);
+                }
+                Some(_) => {}
+                None => return Err(Error::new(ErrorKind::Closed, None, "the send ended without a result")),
+            }
+        }
     }
 
     pub fn delete(&self, session_id: &str) -> Result<bool, Error> {
@@ -282,19 +323,30 @@ impl Client {
     pub fn send_async(&self, session_id: &str, prompt: Prompt, options: &SendOptions) -> Result<SendHandle, Error> {
         let body = serde_json::to_value(MessageBody::new(prompt, options))
             .map_err(|e| decode_error("encode the message", &e))?;
-        let expect_reply = !options.no_reply;
-        SendHandle::start(
-            self.origin.clone(),
-            session_id.to_owned(),
+        let message = Message {
+            session_id: session_id.to_owned(),
             body,
-            expect_reply,
-            EventOptions::default().heartbeat_timeout,
-        )
+            expect_reply: !options.no_reply,
+            permissions: options.permissions.unwrap_or(self.permissions),
+            questions: options.questions.unwrap_or(self.questions),
+        };
+        SendHandle::start(self.hub()?, message)
     }
 
     /// Opens the server's event stream; see [`EventStream`].
     pub fn events(&self, options: EventOptions) -> Result<EventStream, Error> {
-        EventStream::open(self.origin.clone(), options)
+        EventStream::open(self.hub()?, options)
+    }
+
+    /// The client's hub, started on first use.
+    fn hub(&self) -> Result<Arc<Hub>, Error> {
+        let mut hub = self.hub.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hub) = hub.as_ref() {
+            return Ok(hub.clone());
+        }
+        let started = Arc::new(Hub::start(self.origin.clone())?);
+        *hub = Some(started.clone());
+        Ok(started)
     }
 
     /// Answers a permission request (`permission.asked`).
@@ -310,6 +362,20 @@ impl Client {
         }
         let path = format!("permission/{}/reply", encode_segment(request_id));
         self.call(Method::POST, &path, Some(&body), Some(self.origin.timeout))
+    }
+
+    /// Answers a question the AI asked (`question.asked`): one list of chosen
+    /// labels per question.
+    pub fn reply_question(&self, request_id: &str, answers: &[Vec<String>]) -> Result<bool, Error> {
+        let body = serde_json::json!({ "answers": answers });
+        let path = format!("question/{}/reply", encode_segment(request_id));
+        self.call(Method::POST, &path, Some(&body), Some(self.origin.timeout))
+    }
+
+    /// Refuses to answer a question the AI asked.
+    pub fn reject_question(&self, request_id: &str) -> Result<bool, Error> {
+        let path = format!("question/{}/reject", encode_segment(request_id));
+        self.call(Method::POST, &path, None, Some(self.origin.timeout))
     }
 
     /// Appends text to the prompt of the TUI attached to the server.

@@ -1,188 +1,80 @@
-//! The two things that run in the background: an [`EventStream`] watching the
-//! event bus, and a [`SendHandle`] following one message until its reply is
-//! complete.
+//! The two things that run on a client's hub (see `hub.rs`): an
+//! [`EventStream`] watching the event bus, and a [`SendHandle`] following one
+//! message until its reply is complete.
 //!
-//! Each owns one thread running a single-threaded tokio runtime, so that a
-//! silent connection can be timed out and a close takes effect at once.
-//! Closing or dropping the owner stops the thread and waits for it: nothing
-//! keeps running after its owner is gone. Results travel back through a
-//! [`notify`](super::notify) queue whose descriptor event loops can wait on.
+//! Results travel back through a [`notify`](super::notify) queue whose
+//! descriptor event loops can wait on. Closing, cancelling or dropping only
+//! sends word to the hub (an abort is posted there), so the owner's thread
+//! never waits on the network to let go of one.
 
-use std::future::Future;
+use std::collections::HashMap;
 use std::os::fd::RawFd;
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::Duration;
 
-use std::sync::Arc;
-
-use reqwest::header::ACCEPT;
 use reqwest::Method;
-use serde_json::Value;
-use tokio::sync::oneshot;
-use tokio::time::{sleep, timeout, Instant};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use tokio::time::{timeout, Instant};
 
-use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
+use super::events::{Event, EventOptions};
+use super::hub::{Hub, Inner, Link, Since, Sink, StreamItem, Subscription};
 use super::notify::{self, Receiver, Sender};
 use super::reply_text::{ReplyText, TextDelta};
-use super::{encode_segment, Error, ErrorKind, Origin, Reply};
+use super::requests::{refusal, request_id, RequestKind, RequestPolicy};
+use super::{encode_segment, Error, ErrorKind, Origin, PermissionReply, Reply};
 
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// After the reply arrived, how long to wait for the session to report idle,
-/// so the last text deltas (which travel on another connection) are not cut off.
+/// How long a send waits for the event subscription before posting anyway
+/// (text is reconciled with the reply and requests are polled, so nothing
+/// depends on it; it only makes the first pieces of text arrive live).
+const READY_WAIT: Duration = Duration::from_secs(2);
+/// After the reply arrived, how long to wait for `session.idle` so that the
+/// session's last events are handed over too. Only when events are flowing:
+/// the text itself is complete without them.
 const IDLE_GRACE: Duration = Duration::from_secs(2);
-/// How long a stopped send waits for the server to acknowledge its abort.
+/// How long an abort may take.
 const ABORT_WAIT: Duration = Duration::from_secs(2);
-/// How long stopping waits for the thread to end. A thread still busy past it
-/// (an abort to an unresponsive server) is left to finish on its own: an
-/// interpreter closing its state must not hang on a server. The library stays
-/// loaded until the process ends (see `pin_in_memory` in lib.rs), so that is safe.
-const STOP_WAIT: Duration = Duration::from_secs(3);
-
-/// A background thread with its own runtime, stopped and joined on drop.
-struct Worker {
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-    /// Disconnects when the thread's body has returned.
-    finished: std::sync::mpsc::Receiver<()>,
-}
-
-impl Worker {
-    fn spawn<F, Fut>(name: &str, body: F) -> Result<Worker, Error>
-    where
-        F: FnOnce(oneshot::Receiver<()>) -> Fut + Send + 'static,
-        Fut: Future<Output = ()>,
-    {
-        let (stop, stopped) = oneshot::channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a runtime: {e}")))?;
-        let (done, finished) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(move || {
-                let _done = done;
-                runtime.block_on(body(stopped))
-            })
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a thread: {e}")))?;
-        Ok(Worker {
-            stop: Some(stop),
-            thread: Some(thread),
-            finished,
-        })
-    }
-
-    fn stop(&mut self) {
-        self.stop.take();
-        if let Some(thread) = self.thread.take() {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = self.finished.recv_timeout(STOP_WAIT) {
-                let _ = thread.join();
-            }
-        }
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
     notify::channel().map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot create a pipe: {e}")))
-}
-
-/// Opens `GET /global/event` and waits for its first event (`server.connected`),
-/// so that whatever happens after this returns is seen by the stream. Returns
-/// the events that came in the same read as that first frame: they are
-/// events like any other (the caller's filter drops the housekeeping).
-async fn subscribe(
-    origin: &Origin,
-    http: &reqwest::Client,
-    decoder: &mut EventDecoder,
-) -> Result<(reqwest::Response, Vec<Event>), Error> {
-    let what = "GET /global/event";
-    let url = origin.endpoint("global/event")?;
-    let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
-    if let Some(id) = decoder.last_event_id() {
-        request = request.header("Last-Event-ID", id);
-    }
-    let limit = origin.timeout();
-    let timed_out = || {
-        Error::new(
-            ErrorKind::Timeout,
-            None,
-            format!(
-                "opencode server at {} did not open the event stream within {}s",
-                origin.url(),
-                limit.as_secs_f64()
-            ),
-        )
-    };
-    let mut response = timeout(limit, request.send())
-        .await
-        .map_err(|_| timed_out())?
-        .map_err(|e| origin.transport_error(what, &e, Some(limit)))?;
-    let status = response.status();
-    if !status.is_success() {
-        let body = timeout(limit, response.bytes())
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        return Err(origin.status_error(what, status, &body));
-    }
-    // Wait for the first frame (the server's own `server.connected`); keep
-    // whatever else arrived with it.
-    let first = timeout(limit, response.chunk()).await.map_err(|_| timed_out())?;
-    match first {
-        Ok(Some(bytes)) => {
-            let events = decoder.push(&bytes).collect();
-            Ok((response, events))
-        }
-        Ok(None) => Err(Error::new(
-            ErrorKind::Connect,
-            None,
-            format!("opencode server at {} closed the event stream at once", origin.url()),
-        )),
-        Err(e) => Err(origin.transport_error(what, &e, Some(limit))),
-    }
-}
-
-/// What the event thread hands over.
-enum StreamItem {
-    Event(Event),
-    Failed(Error),
 }
 
 /// A live view of the server's events. Iterate with [`EventStream::next`];
 /// [`EventStream::fd`] is readable whenever an event is waiting.
 pub struct EventStream {
     queue: Receiver<StreamItem>,
-    worker: Worker,
-    closed: bool,
+    subscription: Option<Subscription>,
+    _hub: Arc<Hub>,
 }
 
 impl EventStream {
-    pub(crate) fn open(origin: Arc<Origin>, options: EventOptions) -> Result<EventStream, Error> {
-        let http = origin.http_client()?;
+    pub(crate) fn open(hub: Arc<Hub>, options: EventOptions) -> Result<EventStream, Error> {
         let (tx, rx) = queue()?;
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let worker = Worker::spawn("opencode-events", move |stopped| {
-            watch(origin, http, options, tx, ready_tx, stopped)
-        })?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(EventStream {
+        let since = hub.inner().since();
+        let subscription = hub.subscribe(options, Sink::Stream(tx));
+        // An attempt already under way may fail first; the answer comes from
+        // one of its own, so allow for two.
+        let limit = hub.inner().origin.timeout() * 2;
+        let (settled_tx, settled_rx) = std::sync::mpsc::channel();
+        let inner = hub.inner().clone();
+        hub.spawn(async move {
+            let _ = settled_tx.send(inner.settled(since, limit).await);
+        });
+        match settled_rx.recv() {
+            Ok(Link::Up) => Ok(EventStream {
                 queue: rx,
-                worker,
-                closed: false,
+                subscription: Some(subscription),
+                _hub: hub,
             }),
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(Error::new(
-                ErrorKind::Connect,
+            Ok(Link::Down(error)) => Err(error),
+            _ => Err(Error::new(
+                ErrorKind::Timeout,
                 None,
-                "the event stream stopped before it started",
+                format!(
+                    "opencode server at {} did not open the event stream within {}s",
+                    hub.inner().origin.url(),
+                    hub.inner().origin.timeout().as_secs_f64()
+                ),
             )),
         }
     }
@@ -190,17 +82,13 @@ impl EventStream {
     /// The next event, waiting up to `timeout` (`None`: as long as it takes).
     /// `None` when the time ran out or the stream is closed.
     pub fn next(&self, timeout: Option<Duration>) -> Option<Result<Event, Error>> {
-        if self.closed {
-            return None;
-        }
+        self.subscription.as_ref()?;
         self.queue.recv_timeout(timeout).map(StreamItem::into_result)
     }
 
     /// The next event if one is already waiting.
     pub fn try_next(&self) -> Option<Result<Event, Error>> {
-        if self.closed {
-            return None;
-        }
+        self.subscription.as_ref()?;
         self.queue.try_recv().map(StreamItem::into_result)
     }
 
@@ -209,16 +97,14 @@ impl EventStream {
         self.queue.fd()
     }
 
-    /// Stops the background thread and waits for it. Events still queued
-    /// are dropped: further calls to `next` return `None`.
+    /// Stops receiving events; further calls to `next` return `None`.
     pub fn close(&mut self) {
-        self.closed = true;
-        self.worker.stop();
+        self.subscription = None;
     }
 
     /// Closed by its owner, or ended by the server (with an error already handed over).
     pub fn is_closed(&self) -> bool {
-        self.closed || self.queue.is_finished()
+        self.subscription.is_none() || self.queue.is_finished()
     }
 }
 
@@ -231,118 +117,85 @@ impl StreamItem {
     }
 }
 
-async fn watch(
-    origin: Arc<Origin>,
-    http: reqwest::Client,
-    options: EventOptions,
-    tx: Sender<StreamItem>,
-    ready: std::sync::mpsc::Sender<Result<(), Error>>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    let mut decoder = EventDecoder::default();
-    let (mut response, first) = tokio::select! {
-        _ = &mut stopped => return,
-        opened = subscribe(&origin, &http, &mut decoder) => match opened {
-            Ok(opened) => opened,
-            Err(e) => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-        },
-    };
-    let _ = ready.send(Ok(()));
-    let mut first = Some(first);
-    loop {
-        for event in first.take().into_iter().flatten() {
-            if options.matches(&event) {
-                tx.send(StreamItem::Event(event));
-            }
-        }
-        // Read until the connection drops or falls silent.
-        loop {
-            tokio::select! {
-                _ = &mut stopped => return,
-                chunk = timeout(options.heartbeat_timeout, response.chunk()) => match chunk {
-                    Ok(Ok(Some(bytes))) => {
-                        for event in decoder.push(&bytes) {
-                            if options.matches(&event) {
-                                tx.send(StreamItem::Event(event));
-                            }
-                        }
-                    }
-                    _ => break,
-                },
-            }
-        }
-        // Reconnect with backoff; only an answer that will not change (bad
-        // credentials, no such endpoint) ends the stream.
-        let mut backoff = decoder.retry().unwrap_or(FIRST_BACKOFF);
-        (response, first) = loop {
-            tokio::select! {
-                _ = &mut stopped => return,
-                _ = sleep(backoff) => {}
-            }
-            tokio::select! {
-                _ = &mut stopped => return,
-                opened = subscribe(&origin, &http, &mut decoder) => match opened {
-                    Ok((response, events)) => break (response, Some(events)),
-                    Err(e) if matches!(e.kind(), ErrorKind::Auth | ErrorKind::NotFound) => {
-                        tx.send(StreamItem::Failed(e));
-                        return;
-                    }
-                    Err(_) => backoff = (backoff * 2).min(MAX_BACKOFF),
-                },
-            }
-        };
-        tx.send(StreamItem::Event(Event::synthetic(RECONNECTED)));
-    }
-}
-
 /// What a [`SendHandle`] reports, in the order it happened.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SendUpdate {
     /// New text of the reply.
     Text(TextDelta),
-    /// The AI asks for a permission (`permission.asked`); answer it with
-    /// [`Client::reply_permission`] or the session waits.
+    /// The AI asks for a permission (`permission.asked`, its properties
+    /// here); with [`RequestPolicy::HandOver`], answer it with
+    /// [`SendHandle::answer_permission`].
     Permission(Event),
-    /// Any event of the session (text deltas and permission requests included).
+    /// The AI asks the user (`question.asked`); with [`RequestPolicy::HandOver`],
+    /// answer it with [`SendHandle::answer_question`].
+    Question(Event),
+    /// Any event of the session (text deltas and requests included).
     Event(Event),
-    /// The reply is complete: the same result [`Client::send`] gives.
+    /// The reply is complete: the same result [`Client::send`](super::Client::send) gives.
     Finished(Result<Reply, Error>),
 }
 
+/// What the owner of a handle tells its task.
+enum Command {
+    Permission(String, PermissionReply),
+    Question(String, Option<Vec<Vec<String>>>),
+    Cancel,
+}
+
 /// A message being answered in the background. Take its updates with
-/// [`SendHandle::next`] until [`SendUpdate::Finished`]. Dropping an unfinished
-/// handle aborts the generation on the server.
+/// [`SendHandle::next`] until [`SendUpdate::Finished`]. Dropping or cancelling
+/// an unfinished handle aborts the generation on the server, from the hub.
 pub struct SendHandle {
     queue: Receiver<SendUpdate>,
-    worker: Worker,
+    commands: mpsc::UnboundedSender<Command>,
     session_id: String,
+    _hub: Arc<Hub>,
+}
+
+/// What a send is and who answers its requests.
+pub(crate) struct Message {
+    pub(crate) session_id: String,
+    pub(crate) body: Value,
+    pub(crate) expect_reply: bool,
+    pub(crate) permissions: RequestPolicy,
+    pub(crate) questions: RequestPolicy,
 }
 
 impl SendHandle {
-    pub(crate) fn start(
-        origin: Arc<Origin>,
-        session_id: String,
-        body: Value,
-        expect_reply: bool,
-        heartbeat: Duration,
-    ) -> Result<SendHandle, Error> {
-        let http = origin.http_client()?;
+    pub(crate) fn start(hub: Arc<Hub>, message: Message) -> Result<SendHandle, Error> {
         let (tx, rx) = queue()?;
-        let message = Message {
-            session_id: session_id.clone(),
-            body,
-            expect_reply,
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let session_id = message.session_id.clone();
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let since = hub.inner().since();
+        // Subscribed before the task starts, so the subscription is already
+        // connecting while the task is scheduled.
+        let subscription = hub.subscribe(
+            EventOptions::default().session(session_id.clone()),
+            Sink::Send(events_tx),
+        );
+        let follower = Follower {
+            inner: hub.inner().clone(),
+            message,
+            updates: tx,
+            commands: commands_rx,
+            events,
+            text: ReplyText::default(),
+            seen_requests: HashMap::new(),
+            refused: None,
+            events_seen: false,
+            since,
         };
-        let worker = Worker::spawn("opencode-send", move |stopped| {
-            follow(origin, http, message, heartbeat, tx, stopped)
-        })?;
+        hub.spawn(async move {
+            let _subscription = subscription;
+            follower.run().await;
+        });
         Ok(SendHandle {
             queue: rx,
-            worker,
+            commands,
             session_id,
+            _hub: hub,
         })
     }
 
@@ -365,155 +218,256 @@ impl SendHandle {
         &self.session_id
     }
 
+    /// Answers a permission request handed over as [`SendUpdate::Permission`].
+    /// [`PermissionReply::Reject`] makes the send fail with [`ErrorKind::Permission`].
+    /// Does not wait: the answer is posted from the hub.
+    pub fn answer_permission(&self, request_id: &str, reply: PermissionReply) {
+        let _ = self.commands.send(Command::Permission(request_id.to_owned(), reply));
+    }
+
+    /// Answers a question handed over as [`SendUpdate::Question`]: one list of
+    /// chosen labels per question, or `None` to refuse, which makes the send
+    /// fail with [`ErrorKind::Question`]. Does not wait.
+    pub fn answer_question(&self, request_id: &str, answers: Option<Vec<Vec<String>>>) {
+        let _ = self.commands.send(Command::Question(request_id.to_owned(), answers));
+    }
+
     /// Stops following the reply; an unfinished generation is aborted on the
-    /// server first. Waits for the background thread to end.
+    /// server. Does not wait: the abort is posted from the hub.
     pub fn cancel(&mut self) {
-        self.worker.stop();
+        let _ = self.commands.send(Command::Cancel);
     }
 }
 
-/// The message a [`SendHandle`] sends.
-struct Message {
-    session_id: String,
-    body: Value,
-    expect_reply: bool,
+/// The task that follows one send.
+struct Follower {
+    inner: Arc<Inner>,
+    message: Message,
+    updates: Sender<SendUpdate>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedReceiver<Event>,
+    text: ReplyText,
+    /// Requests already dealt with, by id (an event and a poll may bring the
+    /// same one), with what they asked.
+    seen_requests: HashMap<String, Value>,
+    /// The first request that was refused: the send fails with it.
+    refused: Option<Error>,
+    /// Some event of the session arrived: the subscription sees this session.
+    events_seen: bool,
+    /// Where the subscription stood when the send started.
+    since: Since,
 }
 
-async fn follow(
-    origin: Arc<Origin>,
-    http: reqwest::Client,
-    message: Message,
-    heartbeat: Duration,
-    tx: Sender<SendUpdate>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    let Message {
-        session_id,
-        body,
-        expect_reply,
-    } = message;
-    let filter = EventOptions::default().session(session_id.clone());
-    let mut decoder = EventDecoder::default();
-    // Subscribe before sending, so no delta is published before we listen.
-    let (mut events, mut pending) = tokio::select! {
-        _ = &mut stopped => return,
-        opened = subscribe(&origin, &http, &mut decoder) => match opened {
-            Ok((response, first)) => (Some(response), first),
-            Err(e) => {
-                tx.send(SendUpdate::Finished(Err(e)));
-                return;
-            }
-        },
-    };
-    let post = post_message(&origin, &http, &session_id, &body, expect_reply);
-    tokio::pin!(post);
-    let mut text = ReplyText::default();
-    let mut result: Option<Result<Reply, Error>> = None;
-    let mut idle = false;
-    let mut grace_until: Option<Instant> = None;
-    let mut backoff = FIRST_BACKOFF;
-    loop {
-        for event in pending.drain(..) {
-            if filter.matches(&event) {
-                for delta in text.on_event(&event) {
-                    tx.send(SendUpdate::Text(delta));
-                }
-                if event.kind == "permission.asked" {
-                    tx.send(SendUpdate::Permission(event.clone()));
-                }
-                idle |= event.kind == "session.idle";
-                tx.send(SendUpdate::Event(event));
-            }
-        }
-        if idle && result.is_some() {
-            break;
-        }
-        let reading = async {
-            match events.as_mut() {
-                Some(response) => timeout(heartbeat, response.chunk())
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .flatten(),
-                None => None,
-            }
-        };
+/// How the wait for the reply ended.
+enum Ending {
+    Replied(Result<Reply, Error>),
+    /// Cancelled or dropped by the owner: nobody takes the result.
+    Abandoned,
+}
+
+impl Follower {
+    async fn run(mut self) {
+        let origin = self.inner.origin.clone();
+        let http = self.inner.http.clone();
+        // Let the subscription come up first (bounded), so text arrives live.
         tokio::select! {
-            _ = &mut stopped => {
-                if result.is_none() {
-                    // The owner gave up: stop the AI too. The POST itself is
-                    // dropped: the abort is what ends the generation.
-                    let _ = abort(&origin, &http, &session_id).await;
-                }
+            _ = self.inner.settled(self.since, READY_WAIT.min(origin.timeout())) => {}
+            command = self.commands.recv() => if matches!(command, None | Some(Command::Cancel)) {
                 return;
-            }
-            reply = &mut post, if result.is_none() => {
-                result = Some(reply);
-                grace_until = Some(Instant::now() + IDLE_GRACE);
-                if idle || events.is_none() {
-                    break;
-                }
-            }
-            _ = sleep_until_or_forever(grace_until) => break,
-            chunk = reading => match chunk {
-                // Handed over at the top of the loop.
-                Some(bytes) => pending.extend(decoder.push(&bytes)),
-                None => {
-                    // The event connection dropped or fell silent: the reply
-                    // itself still comes on the POST; reconnect for the rest.
-                    events = None;
-                    if result.is_some() {
-                        break;
-                    }
-                    tokio::select! {
-                        _ = sleep(backoff) => {}
-                        _ = &mut stopped => {
-                            let _ = abort(&origin, &http, &session_id).await;
-                            return;
-                        }
-                    }
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                    if let Ok((response, first)) = subscribe(&origin, &http, &mut decoder).await {
-                        events = Some(response);
-                        tx.send(SendUpdate::Event(Event::synthetic(RECONNECTED)));
-                        pending = first;
-                    }
-                }
             },
         }
+        let post = post_message(
+            origin.clone(),
+            http.clone(),
+            self.message.session_id.clone(),
+            self.message.body.clone(),
+            self.message.expect_reply,
+        );
+        tokio::pin!(post);
+        let ending = loop {
+            tokio::select! {
+                reply = &mut post => break Ending::Replied(reply),
+                command = self.commands.recv() => match command {
+                    None | Some(Command::Cancel) => break Ending::Abandoned,
+                    Some(command) => self.obey(command).await,
+                },
+                Some(event) = self.events.recv() => self.on_event(event).await,
+            }
+        };
+        let result = match ending {
+            Ending::Abandoned => {
+                // The POST is dropped: the abort is what ends the generation.
+                let _ = abort(&origin, &http, &self.message.session_id).await;
+                return;
+            }
+            Ending::Replied(result) => result,
+        };
+        let result = match result {
+            Ok(reply) => {
+                self.reconcile(&reply);
+                self.wait_for_idle().await;
+                Ok(reply)
+            }
+            Err(error) if error.kind() == ErrorKind::Timeout => {
+                // send_timeout ran out: give up on the generation too, or the
+                // next message in this session would wait behind it.
+                let aborted = abort(&origin, &http, &self.message.session_id).await.is_ok();
+                let what = if aborted {
+                    "the generation was aborted"
+                } else {
+                    "aborting the generation failed too"
+                };
+                Err(Error::new(
+                    ErrorKind::Timeout,
+                    None,
+                    format!("{}; {what}", error.message()),
+                ))
+            }
+            Err(error) => Err(error),
+        };
+        let result = match (self.refused.take(), result) {
+            (Some(refusal), Ok(reply)) => Err(refusal.with_reply(reply)),
+            (Some(refusal), Err(error)) if error.kind() == ErrorKind::Aborted => Err(refusal),
+            (_, result) => result,
+        };
+        self.updates.send(SendUpdate::Finished(result));
     }
-    let result = match result {
-        Some(result) => result,
-        None => post.await,
-    };
-    tx.send(SendUpdate::Finished(result));
-}
 
-async fn sleep_until_or_forever(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
+    async fn on_event(&mut self, event: Event) {
+        self.events_seen = true;
+        if let Some(kind) = RequestKind::of(&event) {
+            let Some(id) = request_id(&event).map(str::to_owned) else {
+                return;
+            };
+            if self.seen_requests.contains_key(&id) {
+                return;
+            }
+            self.seen_requests.insert(id.clone(), event.properties.clone());
+            let policy = match kind {
+                RequestKind::Permission => self.message.permissions,
+                RequestKind::Question => self.message.questions,
+            };
+            match policy {
+                RequestPolicy::Refuse => {
+                    self.refuse(kind, &event.properties, false);
+                    let _ = self.answer(kind, &id, None).await;
+                }
+                RequestPolicy::Leave => {}
+                RequestPolicy::HandOver => self.updates.send(match kind {
+                    RequestKind::Permission => SendUpdate::Permission(event.clone()),
+                    RequestKind::Question => SendUpdate::Question(event.clone()),
+                }),
+            }
+            self.updates.send(SendUpdate::Event(event));
+            return;
+        }
+        for delta in self.text.on_event(&event) {
+            self.updates.send(SendUpdate::Text(delta));
+        }
+        self.updates.send(SendUpdate::Event(event));
+    }
+
+    /// Carries out the owner's answer to a handed-over request.
+    async fn obey(&mut self, command: Command) {
+        let (kind, id, answer) = match command {
+            Command::Permission(id, PermissionReply::Reject) => (RequestKind::Permission, id, None),
+            Command::Permission(id, reply) => (RequestKind::Permission, id, Some(json!({ "reply": reply.as_str() }))),
+            Command::Question(id, None) => (RequestKind::Question, id, None),
+            Command::Question(id, Some(answers)) => (RequestKind::Question, id, Some(json!({ "answers": answers }))),
+            Command::Cancel => return,
+        };
+        let refusing = answer.is_none();
+        // A request answered meanwhile (from a TUI, say) is gone: the refusal
+        // did not count, and there is nothing else to do.
+        if self.answer(kind, &id, answer).await.is_ok() && refusing {
+            let request = self
+                .seen_requests
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| json!({ "id": id }));
+            self.refuse(kind, &request, true);
+        }
+    }
+
+    fn refuse(&mut self, kind: RequestKind, request: &Value, by_handler: bool) {
+        if self.refused.is_none() {
+            self.refused = Some(refusal(kind, request, by_handler));
+        }
+    }
+
+    /// Posts an answer; `None` refuses.
+    async fn answer(&self, kind: RequestKind, id: &str, answer: Option<Value>) -> Result<(), Error> {
+        let id = encode_segment(id);
+        let (path, body) = match (kind, answer) {
+            (RequestKind::Permission, None) => (format!("permission/{id}/reply"), json!({ "reply": "reject" })),
+            (RequestKind::Permission, Some(body)) => (format!("permission/{id}/reply"), body),
+            (RequestKind::Question, None) => (format!("question/{id}/reject"), json!({})),
+            (RequestKind::Question, Some(body)) => (format!("question/{id}/reply"), body),
+        };
+        let origin = &self.inner.origin;
+        origin
+            .exchange(
+                &self.inner.http,
+                Method::POST,
+                &path,
+                Some(&body),
+                Some(origin.timeout()),
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// Hands out whatever text of the reply the events did not bring (they
+    /// may have been published before the subscription listened), so the
+    /// pieces always add up to the reply's text.
+    fn reconcile(&mut self, reply: &Reply) {
+        for part in reply.parts.iter().filter(|part| part.kind == "text") {
+            let Ok(part) = serde_json::to_value(part) else { continue };
+            let mut event = Event::synthetic("message.part.updated");
+            event.properties = json!({ "part": part });
+            for delta in self.text.on_event(&event) {
+                self.updates.send(SendUpdate::Text(delta));
+            }
+        }
+    }
+
+    /// Hands over the session's events up to `session.idle`, briefly.
+    async fn wait_for_idle(&mut self) {
+        if !self.events_seen {
+            return;
+        }
+        let until = Instant::now() + IDLE_GRACE;
+        while let Ok(Some(event)) = tokio::time::timeout_at(until, self.events.recv()).await {
+            let idle = event.kind == "session.idle";
+            self.updates.send(SendUpdate::Event(event));
+            if idle {
+                return;
+            }
+        }
     }
 }
 
 async fn post_message(
-    origin: &Origin,
-    http: &reqwest::Client,
-    session_id: &str,
-    body: &Value,
+    origin: Arc<Origin>,
+    http: reqwest::Client,
+    session_id: String,
+    body: Value,
     expect_reply: bool,
 ) -> Result<Reply, Error> {
-    let path = format!("session/{}/message", encode_segment(session_id));
+    let path = format!("session/{}/message", encode_segment(&session_id));
     let limit = origin.send_timeout();
-    let (status, bytes) = origin.exchange(http, Method::POST, &path, Some(body), limit).await?;
+    let (status, bytes) = origin.exchange(&http, Method::POST, &path, Some(&body), limit).await?;
     let reply: Reply = origin.decode(&path, status, &bytes)?;
     reply.into_result(expect_reply)
 }
 
 async fn abort(origin: &Origin, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
     let path = format!("session/{}/abort", encode_segment(session_id));
-    origin
-        .exchange(http, Method::POST, &path, None, Some(origin.timeout().min(ABORT_WAIT)))
-        .await
-        .map(|_| ())
+    timeout(
+        ABORT_WAIT,
+        origin.exchange(http, Method::POST, &path, None, Some(origin.timeout().min(ABORT_WAIT))),
+    )
+    .await
+    .map_err(|_| Error::new(ErrorKind::Timeout, None, "the abort was not answered in time"))?
+    .map(|_| ())
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::{Error, ErrorKind};
+use super::requests::RequestPolicy;
 
 /// `GET /global/health`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -137,6 +138,10 @@ pub struct SendOptions {
     pub tools: Option<Map<String, Value>>,
     /// Store the prompt without asking the AI for a reply.
     pub no_reply: bool,
+    /// Who answers the AI's permission requests; `None`: as [`Config::permissions`](super::Config::permissions) says.
+    pub permissions: Option<RequestPolicy>,
+    /// Who answers the AI's questions; `None`: as [`Config::questions`](super::Config::questions) says.
+    pub questions: Option<RequestPolicy>,
 }
 
 /// An answer to a permission request.

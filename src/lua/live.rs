@@ -10,11 +10,12 @@ use std::time::Duration;
 use mlua::{Function, Lua, Table, UserData, UserDataFields, UserDataMethods, Value};
 
 use super::args::{ArgError, Args, Options};
-use super::convert::{json_to_lua, lua_type_name};
+use super::convert::{json_to_lua, lua_to_json, lua_type_name};
 use super::{client_arg, message_args, raw, reply_to_lua, Failure, Raw, SEND_KEYS};
 use crate::client::{
-    self, Client, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, SendHandle, SendUpdate,
+    self, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, RequestPolicy, SendHandle, SendUpdate,
 };
+use serde_json::Value as Json;
 
 const STREAM_METHODS: &str = "opencode.stream.methods";
 const STREAM_CALL: &str = "opencode.stream.call";
@@ -214,14 +215,12 @@ fn events(lua: &Lua, args: &Args) -> Raw {
 /// A send in the background with the script's callbacks.
 struct LuaHandle {
     handle: SendHandle,
-    client: Client,
     on_text: Option<Function>,
     on_event: Option<Function>,
     on_permission: Option<Function>,
+    on_question: Option<Function>,
     /// The final result, kept so that later polls return it again.
     outcome: Option<Result<client::Reply, Error>>,
-    /// A permission request that was refused because no handler was given.
-    refused: Option<Event>,
 }
 
 impl UserData for LuaHandle {
@@ -262,31 +261,106 @@ fn callback(options: &Options, name: &str) -> Result<Option<Function>, Failure> 
     }
 }
 
+/// Who answers one kind of request, as `on_permission` / `on_question` say
+/// (on a send, or as the client's default): a function, or "leave".
+pub(super) enum Handler {
+    Function(Function),
+    Leave,
+}
+
+pub(super) fn handler(options: &Options, name: &str) -> Result<Option<Handler>, Failure> {
+    match options.value(name) {
+        Value::Nil => Ok(None),
+        Value::Function(f) => Ok(Some(Handler::Function(f))),
+        Value::String(s) if s.to_string_lossy() == "leave" => Ok(Some(Handler::Leave)),
+        other => Err(options
+            .named_error(
+                name,
+                format!("function or \"leave\" expected, got {}", describe_value(&other)),
+            )
+            .into()),
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("{:?}", s.to_string_lossy()),
+        other => lua_type_name(other).to_owned(),
+    }
+}
+
+/// Reads a client's defaults (`on_permission`, `on_question` of connect and
+/// serve) into `config`; returns the functions, to keep in the client's user value.
+pub(super) fn client_handlers(lua: &Lua, options: &Options, config: &mut client::Config) -> Result<Table, Failure> {
+    let functions = lua.create_table()?;
+    for name in ["on_permission", "on_question"] {
+        let policy = match handler(options, name)? {
+            None => RequestPolicy::Refuse,
+            Some(Handler::Leave) => RequestPolicy::Leave,
+            Some(Handler::Function(f)) => {
+                functions.raw_set(name, f)?;
+                RequestPolicy::HandOver
+            }
+        };
+        match name {
+            "on_permission" => config.permissions = policy,
+            _ => config.questions = policy,
+        }
+    }
+    Ok(functions)
+}
+
+/// The policy and the function of one kind of request for a send: the send's
+/// own handler, else the client's default function, else the client's policy.
+fn resolve(own: Option<Handler>, default: Option<Function>) -> (Option<RequestPolicy>, Option<Function>) {
+    match (own, default) {
+        (Some(Handler::Function(f)), _) => (Some(RequestPolicy::HandOver), Some(f)),
+        (Some(Handler::Leave), _) => (Some(RequestPolicy::Leave), None),
+        (None, Some(f)) => (Some(RequestPolicy::HandOver), Some(f)),
+        (None, None) => (None, None),
+    }
+}
+
+/// The client's default handler functions, kept in its user value (where the
+/// garbage collector sees them, so a handler may refer to its client).
+fn default_handler(args: &Args, name: &str) -> Option<Function> {
+    let Value::UserData(ud) = args.get(1) else { return None };
+    let defaults = ud.user_value::<Option<Table>>().ok().flatten()?;
+    defaults.raw_get::<Option<Function>>(name).ok().flatten()
+}
+
 fn send_async(lua: &Lua, args: &Args) -> Raw {
     let keys: Vec<&str> = SEND_KEYS
         .iter()
         .copied()
-        .chain(["on_text", "on_event", "on_permission"])
+        .chain(["on_text", "on_event", "on_permission", "on_question"])
         .collect();
-    let (client, session_id, prompt, send_options, options) = message_args(lua, args, &keys)?;
+    let (client, session_id, prompt, mut send_options, options) = message_args(lua, args, &keys)?;
     let on_text = callback(&options, "on_text")?;
     let on_event = callback(&options, "on_event")?;
-    let on_permission = callback(&options, "on_permission")?;
+    let (permissions, on_permission) = resolve(
+        handler(&options, "on_permission")?,
+        default_handler(args, "on_permission"),
+    );
+    let (questions, on_question) = resolve(handler(&options, "on_question")?, default_handler(args, "on_question"));
+    send_options.permissions = permissions;
+    send_options.questions = questions;
     let handle = client.send_async(&session_id, prompt, &send_options)?;
     let handle = LuaHandle {
         handle,
-        client: client.client.clone(),
         on_text,
         on_event,
         on_permission,
+        on_question,
         outcome: None,
-        refused: None,
     };
     Ok(Value::UserData(lua.create_userdata(handle)?))
 }
 
 /// The script's callback raised: the prelude holds its error and re-raises it.
 struct CallbackFailed;
+
+type Dispatched = Result<Result<(), CallbackFailed>, Failure>;
 
 impl LuaHandle {
     fn poll(&mut self, lua: &Lua) -> Raw {
@@ -328,15 +402,15 @@ impl LuaHandle {
     }
 
     fn cancel(&mut self, why: &str) {
-        self.handle.cancel();
         if self.outcome.is_none() {
+            self.handle.cancel();
             self.outcome = Some(Err(Error::new(ErrorKind::Closed, None, why)));
         }
     }
 
     /// Hands one update to the script. `Err(CallbackFailed)` when a callback
     /// raised: the generation has then been aborted and the handle is done.
-    fn dispatch(&mut self, lua: &Lua, update: SendUpdate) -> Result<Result<(), CallbackFailed>, Failure> {
+    fn dispatch(&mut self, lua: &Lua, update: SendUpdate) -> Dispatched {
         let called = match update {
             SendUpdate::Text(delta) => match &self.on_text {
                 Some(f) => {
@@ -350,11 +424,9 @@ impl LuaHandle {
                 None => None,
             },
             SendUpdate::Permission(event) => return self.answer_permission(lua, event),
+            SendUpdate::Question(event) => return self.answer_question(lua, event),
             SendUpdate::Finished(result) => {
-                self.outcome = Some(match (result, self.refused.take()) {
-                    (Ok(_), Some(request)) => Err(refused_error(&request)),
-                    (result, _) => result,
-                });
+                self.outcome = Some(result);
                 None
             }
         };
@@ -367,49 +439,95 @@ impl LuaHandle {
         }
     }
 
-    fn answer_permission(&mut self, lua: &Lua, event: Event) -> Result<Result<(), CallbackFailed>, Failure> {
-        let request_id = event
+    /// Calls `handler` with a request; `Ok(None)` when it raised (the handle is then done).
+    fn ask(&mut self, lua: &Lua, handler: Option<Function>, event: &Event) -> Result<Option<Value>, Failure> {
+        let Some(f) = handler else {
+            return Ok(Some(Value::Nil));
+        };
+        let answer = f.call::<Value>(json_to_lua(lua, &event.properties)?)?;
+        if is_failure(lua, &answer) {
+            self.cancel("a callback raised an error");
+            return Ok(None);
+        }
+        Ok(Some(answer))
+    }
+
+    fn misuse(&mut self, detail: String) -> Dispatched {
+        self.cancel("a callback returned an unknown answer");
+        Err(Failure::Misuse(detail))
+    }
+
+    fn answer_permission(&mut self, lua: &Lua, event: Event) -> Dispatched {
+        let id = event
             .properties
             .get("id")
-            .and_then(serde_json::Value::as_str)
+            .and_then(Json::as_str)
             .unwrap_or_default()
             .to_owned();
-        let reply = match &self.on_permission {
-            None => {
-                // Nobody to ask: refuse rather than leave the session waiting forever.
-                self.refused = Some(event);
-                PermissionReply::Reject
-            }
-            Some(f) => {
-                let answer = f.call::<Value>(json_to_lua(lua, &event.properties)?)?;
-                if is_failure(lua, &answer) {
-                    self.cancel("a callback raised an error");
-                    return Ok(Err(CallbackFailed));
+        let Some(answer) = self.ask(lua, self.on_permission.clone(), &event)? else {
+            return Ok(Err(CallbackFailed));
+        };
+        let reply = match &answer {
+            Value::Nil => PermissionReply::Reject,
+            Value::String(s) => match PermissionReply::parse(&s.to_string_lossy()) {
+                Some(reply) => reply,
+                None => {
+                    return self.misuse(format!(
+                        "on_permission returned {:?} ('once', 'always', 'reject' or nil expected)",
+                        s.to_string_lossy()
+                    ))
                 }
-                match &answer {
-                    Value::Nil => PermissionReply::Reject,
-                    Value::String(s) => match PermissionReply::parse(&s.to_string_lossy()) {
-                        Some(reply) => reply,
-                        None => {
-                            self.cancel("on_permission returned an unknown answer");
-                            return Err(Failure::Misuse(format!(
-                                "on_permission returned {:?} ('once', 'always', 'reject' or nil expected)",
-                                s.to_string_lossy()
-                            )));
-                        }
-                    },
-                    other => {
-                        self.cancel("on_permission returned an unknown answer");
-                        return Err(Failure::Misuse(format!(
-                            "on_permission returned a {} ('once', 'always', 'reject' or nil expected)",
-                            lua_type_name(other)
-                        )));
-                    }
-                }
+            },
+            other => {
+                return self.misuse(format!(
+                    "on_permission returned a {} ('once', 'always', 'reject' or nil expected)",
+                    lua_type_name(other)
+                ))
             }
         };
-        // A request answered meanwhile (from the TUI, say) is gone: nothing to do.
-        let _ = self.client.reply_permission(&request_id, reply, None);
+        self.handle.answer_permission(&id, reply);
+        Ok(Ok(()))
+    }
+
+    fn answer_question(&mut self, lua: &Lua, event: Event) -> Dispatched {
+        let id = event
+            .properties
+            .get("id")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let Some(answer) = self.ask(lua, self.on_question.clone(), &event)? else {
+            return Ok(Err(CallbackFailed));
+        };
+        let expected = "a list with one list of chosen labels per question, or nil";
+        let answers = match &answer {
+            Value::Nil => None,
+            Value::Table(_) => match lua_to_json(lua, &answer) {
+                Ok(Json::Array(list)) => {
+                    let mut answers = Vec::with_capacity(list.len());
+                    for chosen in list {
+                        let labels = match chosen {
+                            Json::Array(labels) if labels.iter().all(Json::is_string) => labels
+                                .into_iter()
+                                .filter_map(|l| l.as_str().map(str::to_owned))
+                                .collect(),
+                            Json::String(label) => vec![label],
+                            _ => return self.misuse(format!("on_question returned a table that is not {expected}")),
+                        };
+                        answers.push(labels);
+                    }
+                    Some(answers)
+                }
+                _ => return self.misuse(format!("on_question returned a table that is not {expected}")),
+            },
+            other => {
+                return self.misuse(format!(
+                    "on_question returned a {} ({expected} expected)",
+                    lua_type_name(other)
+                ))
+            }
+        };
+        self.handle.answer_question(&id, answers);
         Ok(Ok(()))
     }
 }
@@ -419,27 +537,4 @@ fn is_failure(lua: &Lua, value: &Value) -> bool {
         (Value::Table(t), Ok(failed)) => *t == failed,
         _ => false,
     }
-}
-
-fn refused_error(request: &Event) -> Error {
-    let props = &request.properties;
-    let permission = props
-        .get("permission")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or("a tool");
-    let patterns = props
-        .get("patterns")
-        .and_then(serde_json::Value::as_array)
-        .map(|p| {
-            p.iter()
-                .filter_map(serde_json::Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    Error::new(
-        ErrorKind::Permission,
-        None,
-        format!("the AI asked for permission to use {permission} ({patterns}) and was refused: pass on_permission to answer such requests"),
-    )
 }

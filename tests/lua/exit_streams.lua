@@ -11,8 +11,8 @@ local closed = assert(client:events())
 closed:close()
 local co = coroutine.create(function()
   local stream = assert(client:events())
-  for event in stream do
-    coroutine.yield(event)
+  while true do -- (an idle server sends no event: do not wait for one)
+    coroutine.yield(stream:next(0.05))
   end
 end)
 assert(coroutine.resume(co)) -- suspended inside the loop, waiting to be resumed
