@@ -140,7 +140,8 @@ pub enum SendUpdate {
 enum Command {
     Permission(String, PermissionReply),
     Question(String, Option<Vec<Vec<String>>>),
-    Cancel,
+    /// Stop, aborting the generation; the sender (if any) hears when the abort is done.
+    Cancel(Option<std::sync::mpsc::Sender<()>>),
 }
 
 /// A message being answered in the background. Take its updates with
@@ -235,7 +236,15 @@ impl SendHandle {
     /// Stops following the reply; an unfinished generation is aborted on the
     /// server. Does not wait: the abort is posted from the hub.
     pub fn cancel(&mut self) {
-        let _ = self.commands.send(Command::Cancel);
+        let _ = self.commands.send(Command::Cancel(None));
+    }
+
+    /// Like [`SendHandle::cancel`], but waits up to `limit` for the server to
+    /// take the abort (for a program about to exit). `true` when it did.
+    pub fn cancel_within(&mut self, limit: Duration) -> bool {
+        let (done, aborted) = std::sync::mpsc::channel();
+        let _ = self.commands.send(Command::Cancel(Some(done)));
+        aborted.recv_timeout(limit).is_ok()
     }
 }
 
@@ -262,7 +271,7 @@ struct Follower {
 enum Ending {
     Replied(Result<Reply, Error>),
     /// Cancelled or dropped by the owner: nobody takes the result.
-    Abandoned,
+    Abandoned(Option<std::sync::mpsc::Sender<()>>),
 }
 
 impl Follower {
@@ -272,7 +281,7 @@ impl Follower {
         // Let the subscription come up first (bounded), so text arrives live.
         tokio::select! {
             _ = self.inner.settled(self.since, READY_WAIT.min(origin.timeout())) => {}
-            command = self.commands.recv() => if matches!(command, None | Some(Command::Cancel)) {
+            command = self.commands.recv() => if matches!(command, None | Some(Command::Cancel(_))) {
                 return;
             },
         }
@@ -288,16 +297,21 @@ impl Follower {
             tokio::select! {
                 reply = &mut post => break Ending::Replied(reply),
                 command = self.commands.recv() => match command {
-                    None | Some(Command::Cancel) => break Ending::Abandoned,
+                    None => break Ending::Abandoned(None),
+                    Some(Command::Cancel(done)) => break Ending::Abandoned(done),
                     Some(command) => self.obey(command).await,
                 },
                 Some(event) = self.events.recv() => self.on_event(event).await,
             }
         };
         let result = match ending {
-            Ending::Abandoned => {
+            Ending::Abandoned(done) => {
                 // The POST is dropped: the abort is what ends the generation.
-                let _ = abort(&origin, &http, &self.message.session_id).await;
+                if abort(&origin, &http, &self.message.session_id).await.is_ok() {
+                    if let Some(done) = done {
+                        let _ = done.send(());
+                    }
+                }
                 return;
             }
             Ending::Replied(result) => result,
@@ -374,7 +388,7 @@ impl Follower {
             Command::Permission(id, reply) => (RequestKind::Permission, id, Some(json!({ "reply": reply.as_str() }))),
             Command::Question(id, None) => (RequestKind::Question, id, None),
             Command::Question(id, Some(answers)) => (RequestKind::Question, id, Some(json!({ "answers": answers }))),
-            Command::Cancel => return,
+            Command::Cancel(_) => return,
         };
         let refusing = answer.is_none();
         // A request answered meanwhile (from a TUI, say) is gone: the refusal

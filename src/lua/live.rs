@@ -1,6 +1,6 @@
 //! Event streams and background sends, as Lua sees them.
 //!
-//! Work happens on background threads (see `client::stream`), but Lua is only
+//! Work happens on the client's hub thread (see `client::hub`), but Lua is only
 //! ever called here, on the thread that owns the Lua state: queued text,
 //! events and permission requests are handed to the script's callbacks when
 //! it calls `poll` or `wait`, in the order they happened.
@@ -30,7 +30,17 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
         raw(lua, |lua, args| {
             let timeout = timeout_arg(args, 2)?;
             let stream = stream_arg(args, 1)?;
-            let next = stream.stream.next(timeout);
+            let interrupt = Interrupt::watch(lua);
+            let next = in_slices(timeout, |slice| {
+                let item = stream.stream.next(Some(slice));
+                match item {
+                    _ if interrupt.happened(lua) => Sliced::Done(None),
+                    Some(item) => Sliced::Done(Some(item)),
+                    None if stream.stream.is_closed() => Sliced::Done(None),
+                    None => Sliced::Again,
+                }
+            })
+            .flatten();
             event_result(lua, next)
         })?,
     )?;
@@ -100,6 +110,64 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
         })?,
     )?;
     Ok(())
+}
+
+/// Ctrl-C in stock interpreters: on SIGINT, lua.c and luajit.c set a hook on
+/// the state that raises "interrupted!" at the next Lua instruction, which
+/// never comes while a call blocks. So blocking calls wait in slices and, when
+/// a hook has appeared since they began, give up at once (aborting what they
+/// waited for) and return, letting the interpreter raise its error.
+struct Interrupt {
+    hook_at_start: Option<usize>,
+}
+
+/// How often a blocking call looks for an interrupt.
+const SLICE: Duration = Duration::from_millis(50);
+/// How long an interrupted send waits for the server to take its abort.
+const INTERRUPT_ABORT_WAIT: Duration = Duration::from_millis(150);
+
+impl Interrupt {
+    fn watch(lua: &Lua) -> Interrupt {
+        Interrupt {
+            hook_at_start: current_hook(lua),
+        }
+    }
+
+    fn happened(&self, lua: &Lua) -> bool {
+        let hook = current_hook(lua);
+        hook.is_some() && hook != self.hook_at_start
+    }
+}
+
+/// The debug hook of the running Lua thread, as an address. Read without
+/// calling into Lua: a call would run the hook, which clears itself.
+fn current_hook(lua: &Lua) -> Option<usize> {
+    // SAFETY: lua_gethook only reads a field of the running state, on the
+    // thread that owns it.
+    lua.exec_raw_lua(|raw| unsafe { mlua::ffi::lua_gethook(raw.state()) })
+        .map(|f| f as usize)
+}
+
+/// One slice of a wait: done with a result, or wait another slice.
+enum Sliced<T> {
+    Done(T),
+    Again,
+}
+
+/// Calls `step` with slices of at most [`SLICE`] until it is done or
+/// `timeout` (`None`: no limit) has passed; `None` when the time ran out.
+fn in_slices<T>(timeout: Option<Duration>, mut step: impl FnMut(Duration) -> Sliced<T>) -> Option<T> {
+    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    loop {
+        let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
+        let slice = left.map_or(SLICE, |left| left.min(SLICE));
+        if let Sliced::Done(value) = step(slice) {
+            return Some(value);
+        }
+        if left.is_some_and(|left| left <= slice) {
+            return None;
+        }
+    }
 }
 
 /// A timeout in seconds, or nil for "as long as it takes".
@@ -374,17 +442,35 @@ impl LuaHandle {
     }
 
     fn wait(&mut self, lua: &Lua, timeout: Option<Duration>) -> Raw {
+        let interrupt = Interrupt::watch(lua);
         let deadline = timeout.map(|t| std::time::Instant::now() + t);
         while self.outcome.is_none() {
             let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
-            let Some(update) = self.handle.next(left) else {
-                if self.outcome.is_none() {
+            let next = in_slices(left, |slice| {
+                let update = self.handle.next(Some(slice));
+                match update {
+                    _ if interrupt.happened(lua) => Sliced::Done(None),
+                    Some(update) => Sliced::Done(Some(update)),
+                    None => Sliced::Again,
+                }
+            });
+            let update = match next {
+                Some(Some(update)) => update,
+                Some(None) => {
+                    // The interpreter raises "interrupted!" at its next
+                    // instruction, and usually exits: abort now, briefly. Then
+                    // return a bare nil: making anything more calls into Lua,
+                    // where the hook would fire and its error could be lost.
+                    self.handle.cancel_within(INTERRUPT_ABORT_WAIT);
+                    self.outcome = Some(Err(Error::new(ErrorKind::Closed, None, "interrupted")));
+                    return Ok(Value::Nil);
+                }
+                None => {
                     let waited = timeout.unwrap_or_default().as_secs_f64();
                     let message =
                         format!("the reply was not complete within {waited}s (the send goes on; wait again or cancel)");
                     return Err(Failure::Call(Error::new(ErrorKind::Timeout, None, message)));
                 }
-                break;
             };
             if self.dispatch(lua, update)?.is_err() {
                 return Ok(Value::Nil);

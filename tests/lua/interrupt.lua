@@ -7,7 +7,7 @@ local url, call = assert(arg[1]), arg[2] or "send"
 local client = assert(opencode.connect(url))
 local session = assert(client:new_session())
 local function ready()
-  io.stdout:write("ready\n")
+  io.stdout:write("ready ", session.id, "\n")
   io.stdout:flush()
 end
 if call == "send" then
