@@ -37,9 +37,11 @@ const SCRIPTS: &[&str] = &["exit_clients.lua", "exit_streams.lua", "exit_async.l
 /// A fake opencode server whose replies never finish on their own: the event
 /// stream sends the first words of a reply, then a toast every 100 ms (the
 /// stream script waits for events), and stays open; a message is answered
-/// only once its session is aborted (which a dropped handle does).
+/// only once its session is aborted (which a dropped handle does) after the
+/// message arrived.
 fn fake_opencode() -> FakeServer {
-    let aborted = Arc::new((Mutex::new(false), Condvar::new()));
+    // How many aborts there have been.
+    let aborted = Arc::new((Mutex::new(0u64), Condvar::new()));
     let mut frames = vec![
         json!({"payload": {"type": "server.connected", "properties": {}}}),
         json!({"payload": {"type": "message.part.updated", "properties": {"part": {
@@ -62,7 +64,8 @@ fn fake_opencode() -> FakeServer {
             ("POST", "/session/ses_exit/message") => {
                 let (lock, changed) = &*aborted;
                 let guard = lock.lock().unwrap();
-                let _ = changed.wait_timeout_while(guard, HOLD_LIMIT, |aborted| !*aborted);
+                let before = *guard;
+                let _ = changed.wait_timeout_while(guard, HOLD_LIMIT, |aborts| *aborts == before);
                 Reply::json(
                     200,
                     json!({
@@ -74,7 +77,7 @@ fn fake_opencode() -> FakeServer {
             }
             ("POST", "/session/ses_exit/abort") => {
                 let (lock, changed) = &*aborted;
-                *lock.lock().unwrap() = true;
+                *lock.lock().unwrap() += 1;
                 changed.notify_all();
                 Reply::json(200, json!(true))
             }

@@ -144,6 +144,8 @@ fn embed_example_sends_the_prompt_and_prints_the_reply() {
         [
             "GET /global/health",
             "POST /session",
+            // A send watches its session (for permission requests and questions).
+            "GET /global/event",
             "POST /session/ses_embed/message",
             "DELETE /session/ses_embed"
         ],

@@ -31,6 +31,29 @@ fn example(runner: &Runner, name: &str, args: &[&str], server: &OpencodeServer) 
 }
 
 #[test]
+fn ask_example_answers_the_question_and_the_permission_request() {
+    let server = server();
+    let runner = Runner::Host;
+    let output = run_bounded(example(&runner, "ask.lua", &[], &server), Duration::from_secs(60));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("asked \"Which color?\", answering \"blue\"\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(r#""Which color?"="blue""#), "{stdout}");
+    let output = run_bounded(
+        example(&runner, "ask.lua", &["[[bash:echo", "asked]]"], &server),
+        Duration::from_secs(60),
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "bash wants echo asked: allowed once\ntool said: asked\n"
+    );
+}
+
+#[test]
 fn stream_example_prints_the_reply_as_it_is_written() {
     let server = server();
     for runner in [Runner::Host, Runner::stock(STOCK[0].0, STOCK[0].1)] {

@@ -134,8 +134,10 @@ fn a_thousand_sequential_sends() {
             assert_eq!(seen.get(&prompt("sequential", i)), Some(&1), "prompt {i}");
         }
         assert_eq!(seen.len(), 1100, "no prompt the client did not send");
-        // One keep-alive connection carried all of it.
-        assert_eq!(server.connections(), 1);
+        // A handful of keep-alive connections carried all of it, not one per
+        // send: the client's own (connect), and the hub's event stream and
+        // requests (a poll for pending requests may overlap a message).
+        assert!(server.connections() < 10, "{} connections", server.connections());
         return;
     };
     let client = Client::connect(config(&url)).unwrap();

@@ -10,10 +10,10 @@ mod lua;
 mod real_server;
 
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, run_lua_test, Runner, STOCK};
-use opencode::client::{Client, Config, ErrorKind, NewSession, SendOptions};
+use opencode::client::{Client, Config, ErrorKind, EventOptions, NewSession, SendOptions, DISCONNECTED};
 use real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
@@ -330,4 +330,142 @@ fn ai_helloworld_reports_a_wrong_password_and_exits_non_zero() {
     assert!(stderr.contains("rejected the credentials"), "{stderr}");
     assert!(!stderr.contains("not-sesame"), "{stderr}");
     let _ = std::fs::remove_dir_all(&cwd);
+}
+
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+fn pending_sends_share_one_thread_and_let_go_without_waiting() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let session = client.new_session(&NewSession::new()).unwrap();
+    let idle = threads();
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            client
+                .send_async(&session.id, format!("[[sleep:20000]] {i}"), &SendOptions::default())
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let busy = threads();
+    assert!(busy <= idle + 4, "{idle} threads idle, {busy} with 200 pending sends");
+    let started = Instant::now();
+    let mut cancelled = handles;
+    let dropped = cancelled.split_off(100);
+    for handle in &mut cancelled {
+        handle.cancel();
+    }
+    drop(cancelled);
+    drop(dropped);
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "cancelling and dropping 200 pending sends took {:?}",
+        started.elapsed()
+    );
+    // The aborts were posted from the hub: the session is free again.
+    let freed = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        server.request("GET", "/session/status", None).json()[&session.id]["type"] != "busy"
+    });
+    assert!(freed, "the session is still busy");
+}
+
+#[test]
+fn a_stream_whose_server_is_killed_says_so() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    let client = client_for(&server);
+    let stream = client.events(EventOptions::default()).unwrap();
+    drop(server);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let disconnected = loop {
+        assert!(Instant::now() < deadline, "no {DISCONNECTED} event");
+        if let Some(Ok(event)) = stream.next(Some(Duration::from_millis(500))) {
+            if event.kind == DISCONNECTED {
+                break event;
+            }
+        }
+    };
+    assert_eq!(disconnected.properties["kind"], "connect", "{disconnected:?}");
+    let message = disconnected.properties["error"].as_str().unwrap_or_default();
+    assert!(message.contains("could not connect"), "{message}");
+    // Said once, while it keeps trying.
+    let again = stream.next(Some(Duration::from_secs(2)));
+    assert!(again.is_none(), "{again:?}");
+}
+/// Runs tests/lua/interrupt.lua blocked in `call`, sends SIGINT once it is
+/// ready, and returns how long the interpreter took to end, its stderr, and
+/// the id of its session.
+fn interrupt(runner: &Runner, url: &str, call: &str) -> (Duration, String, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let script = manifest_dir().join("tests/lua/interrupt.lua");
+    let mut child = runner
+        .command(&script, &[url, call])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the interpreter");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let session = line
+        .trim()
+        .strip_prefix("ready ")
+        .unwrap_or_else(|| panic!("{call}: the script did not get ready: {line:?}"))
+        .to_owned();
+    // Let it settle into the blocking call.
+    std::thread::sleep(Duration::from_millis(700));
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let signalled = Instant::now();
+    let deadline = signalled + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let took = signalled.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut stderr = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
+    let mut rest = String::new();
+    let _ = stdout.read_to_string(&mut rest);
+    assert!(!rest.contains("not interrupted"), "{call}: the call returned normally");
+    (took, stderr, session)
+}
+
+#[test]
+fn ctrl_c_interrupts_blocking_calls_in_stock_interpreters() {
+    let server = OpencodeServer::start(ServerOptions::default());
+    // A first prompt loads the model; opencode 1.18.33 fails every later
+    // prompt ("All fibers interrupted") when that first one is interrupted.
+    let client = client_for(&server);
+    let session = client.new_session(&NewSession::new()).unwrap();
+    assert_eq!(
+        client
+            .send(&session.id, "warm", &SendOptions::default())
+            .unwrap()
+            .text(),
+        "echo: warm"
+    );
+    for (interpreter, lua) in STOCK.iter().filter(|(name, _)| ["lua5.4", "luajit"].contains(name)) {
+        let runner = Runner::stock(interpreter, lua);
+        for call in ["send", "wait", "next"] {
+            let (took, stderr, session) = interrupt(&runner, server.url(), call);
+            eprintln!("{interpreter} {call}: ended {took:?} after SIGINT");
+            assert!(stderr.contains("interrupted!"), "{interpreter} {call}: {stderr}");
+            assert_eq!(
+                stderr.matches("interrupted!").count(),
+                1,
+                "{interpreter} {call}: {stderr}"
+            );
+            assert!(took < Duration::from_millis(500), "{interpreter} {call}: took {took:?}");
+            let status = server.request("GET", "/session/status", None).json();
+            assert_ne!(
+                status[&session]["type"], "busy",
+                "{interpreter} {call}: not aborted: {status}"
+            );
+        }
+    }
 }

@@ -202,11 +202,27 @@ fn run_streams_test(runner: &Runner) {
         )],
         false,
     );
+    let slow = exchange("ses_slow", vec![], false);
+    let asking = exchange(
+        "ses_ask",
+        vec![event(
+            "permission.asked",
+            json!({"id": "per_2", "sessionID": "ses_ask", "permission": "bash", "patterns": ["ls"], "always": ["ls *"], "metadata": {}}),
+        )],
+        true,
+    );
     run_lua_test(
         runner,
         "streams_test.lua",
-        &[&permission.server.url(), &callback.server.url(), &abort.server.url()],
+        &[
+            &permission.server.url(),
+            &callback.server.url(),
+            &abort.server.url(),
+            &slow.server.url(),
+            &asking.server.url(),
+        ],
     );
+    assert!(slow.aborted.load(Ordering::SeqCst), "cancel aborts the generation");
 
     let replies = permission.server.requests_to("/permission/per_1/reply");
     assert_eq!(replies.len(), 1, "the handler's answer is posted once");

@@ -22,7 +22,8 @@
 ---| "too_large" # the server's answer was larger than `max_response_bytes` (`status` is its status)
 ---| "provider"  # the AI provider failed; opencode reported it in the reply's `info.error`
 ---| "aborted"   # the generation was aborted (`client:abort`)
----| "permission" # a background send asked for a permission that nobody answered, so it was refused
+---| "permission" # the AI asked for a permission and it was refused (no on_permission, or it said "reject")
+---| "question"  # the AI asked the user a question and it was refused (no on_question, or it returned nil)
 ---| "closed"    # the background send was cancelled (`handle:cancel`)
 ---| "config"    # `opencode.serve` could not run the opencode program (or find a free port)
 
@@ -114,13 +115,23 @@
 
 ---An event of the server's event stream.
 ---@class opencode.Event
----@field type string e.g. "session.idle", "message.part.delta", "permission.asked", "stream.reconnected"
+---@field type string e.g. "session.idle", "message.part.delta", "permission.asked", "stream.reconnected", "stream.disconnected" (properties: error = message, kind = kind)
 ---@field properties table the event's data, as the server sent it (`properties` on the bus, `data` in the v2 streams)
 ---@field id string? the server's id of the event, when it gave one
 ---@field directory string? the project directory the event belongs to, when the server said
 
 ---An answer to a permission request.
 ---@alias opencode.PermissionReply "once"|"always"|"reject"
+
+---Answers the AI's permission requests: returns "once", "always", or "reject"/nil
+---to refuse (the send then fails with kind "permission"). "leave": leave them to
+---someone else (a person at an attached TUI).
+---@alias opencode.PermissionHandler (fun(request: table): opencode.PermissionReply?)|"leave"
+
+---Answers the AI's questions (opencode's `question` tool): returns one list of
+---chosen labels per question, e.g. `{ { "blue" } }`, or nil to refuse (the send
+---then fails with kind "question"). "leave": leave them to someone else.
+---@alias opencode.QuestionHandler (fun(request: table): string[][]?)|"leave"
 
 ------------------------------------------------------------------------------
 -- Option tables
@@ -134,9 +145,11 @@
 ---@field directory string? project directory the server should work in (`x-opencode-directory`); also the default `directory` (and `location`) of every operation that takes one
 ---@field workspace string? the default `workspace` (and `location`) of every operation that takes one
 ---@field timeout number? seconds (default 30); bounds connecting and every call except the wait for a reply to `send` (and the operations that wait like it)
----@field send_timeout number? seconds; bounds the wait for a reply to `send` and the operations that wait like it (default: none)
+---@field send_timeout number? seconds; bounds the wait for a reply to `send` and the operations that wait like it (default: none); a send's generation is then aborted too
 ---@field insecure boolean? accept any TLS certificate (self-signed); https is verified unless this is true
 ---@field max_response_bytes integer? the largest answer read (default 64 MiB); a larger one fails with kind "too_large"
+---@field on_permission opencode.PermissionHandler? the default of every send; without one, requests are refused
+---@field on_question opencode.QuestionHandler? the default of every send; without one, questions are refused
 
 ---`opencode.serve(options)`: how to start `opencode serve`.
 ---@class opencode.ServeOptions
@@ -148,6 +161,8 @@
 ---@field timeout number? seconds to wait for the server to listen (default 30)
 ---@field cwd string? the directory the server runs in, its project; default: the current one
 ---@field env table<string, string|false>? environment changes for the server (false removes a variable)
+---@field on_permission opencode.PermissionHandler? the default of every send; without one, requests are refused
+---@field on_question opencode.QuestionHandler? the default of every send; without one, questions are refused
 
 ---`client:server()`: the server `opencode.serve` started.
 ---@class opencode.ServerInfo
@@ -182,7 +197,8 @@
 ---@class opencode.SendAsyncOptions: opencode.SendOptions
 ---@field on_text fun(delta: string, part: opencode.Part)? each piece of reply text as it is written
 ---@field on_event fun(event: opencode.Event)? every event of the session while the reply is written
----@field on_permission (fun(request: table): opencode.PermissionReply?)? answers the AI's permission requests; without it they are refused (kind "permission")
+---@field on_permission opencode.PermissionHandler? answers the AI's permission requests; default: the client's, else refuse (kind "permission")
+---@field on_question opencode.QuestionHandler? answers the AI's questions; default: the client's, else refuse (kind "question")
 
 ---`client:events(options)`
 ---@class opencode.EventOptions
@@ -248,8 +264,10 @@ function Client:session(session) end
 function Client:new_session(options) end
 
 ---Sends a prompt and waits for the AI's whole reply (which can take minutes;
----see `send_timeout`). A prompt that was sent is never retried. With callbacks
----in `options` it streams (see `opencode.SendAsyncOptions`).
+---see `send_timeout`). A prompt that was sent is never retried. The session is
+---watched meanwhile: permission requests and questions go to the handlers, and
+---are refused without one. With callbacks in `options` it streams (see
+---`opencode.SendAsyncOptions`).
 ---@param session opencode.SessionRef
 ---@param prompt opencode.Prompt
 ---@param options? opencode.SendOptions|opencode.SendAsyncOptions
@@ -408,7 +426,8 @@ function Handle:poll() end
 ---@return opencode.Error? err
 function Handle:wait(timeout) end
 
----Stops following the reply; later calls fail with kind "closed".
+---Stops following the reply, aborting the generation if it is still running
+---(in the background: it returns at once); later calls fail with kind "closed".
 ---@return true
 function Handle:cancel() end
 

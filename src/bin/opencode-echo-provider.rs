@@ -6,6 +6,9 @@
 //!
 //! - `[[bash:COMMAND]]` calls opencode's `bash` tool; once the tool result comes back the
 //!   reply is `tool said: <tool output>`.
+//! - `[[question]]` calls opencode's `question` tool, asking "Which color?" with the options
+//!   `red` and `blue`; once answered the reply is `tool said: <tool output>`, which names the
+//!   chosen label (`"Which color?"="blue"`).
 //! - `[[fail]]` answers HTTP 500 (`[[fail:STATUS]]` another status), which opencode reports as
 //!   a provider error in the reply's `info.error`.
 //! - `[[sleep:MS]]` waits MS milliseconds before answering (for abort and timeout tests).
@@ -30,6 +33,8 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 const MAX_SLEEP: Duration = Duration::from_secs(600);
 /// opencode's bash tool requires a description; the value is arbitrary.
 const BASH_DESCRIPTION: &str = "run command";
+/// The arguments of the `question` tool call that `[[question]]` makes.
+const QUESTION_ARGUMENTS: &str = r#"{"questions":[{"question":"Which color?","header":"Color","options":[{"label":"red","description":"warm"},{"label":"blue","description":"cold"}]}]}"#;
 
 struct Settings {
     chunk_delay: Duration,
@@ -392,7 +397,7 @@ fn handle(request: &Request, out: &mut TcpStream, settings: &Settings) -> io::Re
 
     let completion_tokens = match &reply {
         Reply::Text(text) => count_tokens(text),
-        Reply::Bash(command) => count_tokens(command) + 4,
+        Reply::Tool { arguments, .. } => count_tokens(arguments) + 4,
     };
     let usage = json!({
         "prompt_tokens": prompt_tokens,
@@ -407,11 +412,11 @@ fn handle(request: &Request, out: &mut TcpStream, settings: &Settings) -> io::Re
     if !stream {
         let (message, finish_reason) = match &reply {
             Reply::Text(text) => (json!({"role": "assistant", "content": text}), "stop"),
-            Reply::Bash(command) => (
+            Reply::Tool { name, arguments } => (
                 json!({"role": "assistant", "content": null, "tool_calls": [{
                     "id": format!("call_{id}"),
                     "type": "function",
-                    "function": {"name": "bash", "arguments": bash_arguments(command)},
+                    "function": {"name": name, "arguments": arguments},
                 }]}),
                 "tool_calls",
             ),
@@ -440,9 +445,8 @@ fn handle(request: &Request, out: &mut TcpStream, settings: &Settings) -> io::Re
             }
             "stop"
         }
-        Reply::Bash(command) => {
+        Reply::Tool { name, arguments } => {
             // Name first, arguments in two pieces, as real providers stream them.
-            let arguments = bash_arguments(command);
             let middle = arguments.len() / 2;
             let middle = (middle..arguments.len())
                 .find(|&i| arguments.is_char_boundary(i))
@@ -451,7 +455,7 @@ fn handle(request: &Request, out: &mut TcpStream, settings: &Settings) -> io::Re
             events.data(&chunk(
                 json!({"role": "assistant", "content": null, "tool_calls": [{
                     "index": 0, "id": call_id, "type": "function",
-                    "function": {"name": "bash", "arguments": ""},
+                    "function": {"name": name, "arguments": ""},
                 }]}),
                 None,
             ))?;
@@ -491,7 +495,11 @@ enum Action {
 
 enum Reply {
     Text(String),
-    Bash(String),
+    /// A call of one of opencode's tools, with its arguments as JSON text.
+    Tool {
+        name: &'static str,
+        arguments: String,
+    },
 }
 
 /// Chooses the answer from the conversation; markers only count in the user's latest prompt.
@@ -532,7 +540,14 @@ fn decide(messages: &Value) -> Action {
         .map(|ms| Duration::from_millis(ms).min(MAX_SLEEP))
         .unwrap_or(Duration::ZERO);
     let answer = match marker(&prompt, "bash") {
-        Some(command) => Reply::Bash(command.to_string()),
+        Some(command) => Reply::Tool {
+            name: "bash",
+            arguments: bash_arguments(command),
+        },
+        None if prompt.contains("[[question]]") => Reply::Tool {
+            name: "question",
+            arguments: QUESTION_ARGUMENTS.to_string(),
+        },
         None => Reply::Text(format!("echo: {prompt}")),
     };
     Action::Reply { sleep, reply: answer }

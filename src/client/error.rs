@@ -33,8 +33,10 @@ pub enum ErrorKind {
     Aborted,
     /// The configuration cannot work (an unparsable URL, say); nothing was sent.
     Config,
-    /// The AI asked for a permission and was refused because nobody was there to answer.
+    /// The AI asked for a permission and it was refused (by a handler, or because there was none).
     Permission,
+    /// The AI asked the user a question (opencode's `question` tool) and it was refused.
+    Question,
     /// The stream or handle was closed by its owner.
     Closed,
 }
@@ -54,6 +56,7 @@ impl ErrorKind {
             ErrorKind::Aborted => "aborted",
             ErrorKind::Config => "config",
             ErrorKind::Permission => "permission",
+            ErrorKind::Question => "question",
             ErrorKind::Closed => "closed",
         }
     }

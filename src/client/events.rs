@@ -1,11 +1,12 @@
 //! opencode's event bus as a stream of [`Event`]s.
 //!
-//! A background thread holds `GET /global/event` open, parses the SSE frames
-//! and queues the events that pass the stream's filter. The server sends
-//! `server.heartbeat` every 10 s; when nothing arrives for longer than
-//! [`EventOptions::heartbeat_timeout`], or the connection drops, the thread
-//! reconnects with backoff and queues a `stream.reconnected` event, because
-//! events published while it was away are lost.
+//! The client's hub (see `hub.rs`) holds `GET /global/event` open, parses the
+//! SSE frames and queues the events that pass each stream's filter. The
+//! server sends `server.heartbeat` every 10 s; when nothing arrives for longer
+//! than [`EventOptions::heartbeat_timeout`], or the connection drops, the hub
+//! reconnects with backoff: a stream gets `stream.disconnected` when the first
+//! attempt fails and `stream.reconnected` once back, because events published
+//! while it was away are lost.
 
 use std::time::Duration;
 
@@ -33,6 +34,11 @@ pub struct Event {
 
 /// The synthetic event queued after a reconnect.
 pub const RECONNECTED: &str = "stream.reconnected";
+
+/// The synthetic event queued when the connection was lost and the first
+/// attempt to reconnect failed; its properties are `error` (the message) and
+/// `kind` (the error's kind). Reconnecting goes on, with backoff.
+pub const DISCONNECTED: &str = "stream.disconnected";
 
 /// Events that only keep the connection alive; a stream passes them on only
 /// when asked for by type.
@@ -129,7 +135,7 @@ impl EventOptions {
     }
 
     pub(crate) fn matches(&self, event: &Event) -> bool {
-        if event.kind == RECONNECTED {
+        if event.kind == RECONNECTED || event.kind == DISCONNECTED {
             return true;
         }
         match &self.types {

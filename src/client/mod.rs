@@ -9,10 +9,15 @@
 //! The calls block, but the I/O underneath is reqwest's async client driven
 //! on the calling thread by a single-threaded tokio runtime the client owns:
 //! no request is handed to another thread and back, which is most of what a
-//! call costs on a fast local server.
+//! call costs on a fast local server. Messages are the exception: they are
+//! sent from the client's hub (one background thread, see `hub.rs`), which
+//! watches the session while the AI works, so that a permission request or a
+//! question is answered (by default: refused) instead of waited on forever.
 
+mod asked;
 mod error;
 mod events;
+mod hub;
 mod notify;
 pub mod operation;
 mod operations;
@@ -23,7 +28,7 @@ mod stream;
 mod wire;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -33,8 +38,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use asked::RequestPolicy;
 pub use error::{Error, ErrorKind};
-pub use events::{Event, EventOptions, RECONNECTED};
+pub use events::{Event, EventOptions, DISCONNECTED, RECONNECTED};
 pub use operation::{operations, Operation};
 pub use reply_text::TextDelta;
 pub use request::RequestOptions;
@@ -43,9 +49,10 @@ pub use wire::{
     Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
 };
 
+use hub::{Endpoint, Hub};
 use operation::{Place, Response};
 pub(crate) use request::{parse_method, Answer, HttpRequest};
-use stream::Subscription;
+use stream::Message;
 use wire::{server_message, MessageBody, MESSAGE_BYTES};
 
 /// Where the server is and how to talk to it.
@@ -87,6 +94,11 @@ pub struct Config {
     /// The largest successful answer read, in bytes; a larger one fails with
     /// [`ErrorKind::TooLarge`] instead of growing memory without bound.
     pub max_response_bytes: usize,
+    /// Who answers the AI's permission requests during a send, unless the
+    /// send says otherwise ([`SendOptions::permissions`]). Refused by default.
+    pub permissions: RequestPolicy,
+    /// Who answers the AI's questions during a send ([`SendOptions::questions`]).
+    pub questions: RequestPolicy,
 }
 
 pub const DEFAULT_URL: &str = "http://127.0.0.1:4096";
@@ -117,6 +129,8 @@ impl Config {
             send_timeout: None,
             insecure: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            permissions: RequestPolicy::default(),
+            questions: RequestPolicy::default(),
         }
     }
 
@@ -167,6 +181,23 @@ impl Config {
         self.insecure = insecure;
         self
     }
+
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Who answers permission requests during a send, unless the send says otherwise.
+    pub fn permissions(mut self, policy: RequestPolicy) -> Self {
+        self.permissions = policy;
+        self
+    }
+
+    /// Who answers questions during a send, unless the send says otherwise.
+    pub fn questions(mut self, policy: RequestPolicy) -> Self {
+        self.questions = policy;
+        self
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -181,6 +212,8 @@ impl std::fmt::Debug for Config {
             .field("send_timeout", &self.send_timeout)
             .field("insecure", &self.insecure)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("permissions", &self.permissions)
+            .field("questions", &self.questions)
             .finish()
     }
 }
@@ -212,11 +245,15 @@ pub struct Client {
     http: reqwest::Client,
     /// Drives `http` on whichever thread makes a call.
     runtime: Arc<tokio::runtime::Runtime>,
+    /// Background work: started on first use, shared by clones.
+    hub: Arc<Mutex<Option<Arc<Hub>>>>,
+    permissions: RequestPolicy,
+    questions: RequestPolicy,
 }
 
-/// Everything a request needs to know about the server, shared with the
-/// background threads of streams and async sends (which bring their own
-/// runtime and HTTP client: a connection belongs to the runtime it was made on).
+/// Everything a request needs to know about the server, shared with the hub
+/// (which brings its own runtime and HTTP client: a connection belongs to the
+/// runtime it was made on).
 pub(crate) struct Origin {
     base: Url,
     /// `base` as people read it: no credentials, no trailing slash.
@@ -304,6 +341,9 @@ impl Client {
             origin,
             http,
             runtime: Arc::new(runtime),
+            hub: Arc::default(),
+            permissions: config.permissions,
+            questions: config.questions,
         })
     }
 
@@ -340,6 +380,13 @@ impl Client {
     /// Sends a message and waits for the AI's whole reply. Never retried: a
     /// retry would make the AI do the work twice.
     ///
+    /// The session is watched meanwhile: permission requests and questions
+    /// are refused (and the send fails with [`ErrorKind::Permission`] or
+    /// [`ErrorKind::Question`]) or left to someone else, as the policies of
+    /// `options` and [`Config`] say; [`RequestPolicy::HandOver`] needs a
+    /// [`SendHandle`] to answer through, so here it refuses. When
+    /// [`Config::send_timeout`] runs out, the generation is aborted too.
+    ///
     /// ```no_run
     /// use opencode::client::{Client, Config, NewSession, SendOptions};
     ///
@@ -350,10 +397,21 @@ impl Client {
     /// # Ok::<(), opencode::client::Error>(())
     /// ```
     pub fn send(&self, session_id: &str, prompt: impl Into<Prompt>, options: &SendOptions) -> Result<Reply, Error> {
-        let request = self.message_request("session.prompt", session_id, prompt.into(), options)?;
-        let answer = self.perform(&request)?;
-        let reply: Reply = self.origin.decode(&request.path, answer.status, &answer.bytes)?;
-        reply.into_result(!options.no_reply)
+        let handle = self.send_async(session_id, prompt, options)?;
+        loop {
+            match handle.next(None) {
+                Some(SendUpdate::Finished(result)) => return result,
+                Some(SendUpdate::Permission(request)) => {
+                    let id = asked::request_id(&request).unwrap_or_default();
+                    handle.answer_permission(id, PermissionReply::Reject);
+                }
+                Some(SendUpdate::Question(request)) => {
+                    handle.answer_question(asked::request_id(&request).unwrap_or_default(), None);
+                }
+                Some(_) => {}
+                None => return Err(Error::new(ErrorKind::Closed, None, "the send ended without a result")),
+            }
+        }
     }
 
     pub fn delete(&self, session_id: &str) -> Result<bool, Error> {
@@ -387,18 +445,30 @@ impl Client {
         options: &SendOptions,
     ) -> Result<SendHandle, Error> {
         let request = self.message_request("session.prompt", session_id, prompt.into(), options)?;
-        SendHandle::start(
-            self.origin.clone(),
-            session_id.to_owned(),
+        let message = Message {
+            session_id: session_id.to_owned(),
             request,
-            !options.no_reply,
-            EventOptions::default().heartbeat_timeout,
-        )
+            expect_reply: !options.no_reply,
+            permissions: options.permissions.unwrap_or(self.permissions),
+            questions: options.questions.unwrap_or(self.questions),
+        };
+        SendHandle::start(self.hub()?, message)
     }
 
     /// Opens the server's event stream (`GET /global/event`); see [`EventStream`].
     pub fn events(&self, options: EventOptions) -> Result<EventStream, Error> {
-        EventStream::open(self.origin.clone(), Subscription::global(), options)
+        EventStream::open(self.hub()?, Endpoint::global(), options)
+    }
+
+    /// The client's hub, started on first use.
+    fn hub(&self) -> Result<Arc<Hub>, Error> {
+        let mut hub = self.hub.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hub) = hub.as_ref() {
+            return Ok(hub.clone());
+        }
+        let started = Arc::new(Hub::start(self.origin.clone())?);
+        *hub = Some(started.clone());
+        Ok(started)
     }
 
     /// Answers a permission request (`permission.asked`).
@@ -413,6 +483,19 @@ impl Client {
             params.insert("message".into(), Value::String(message.to_owned()));
         }
         self.typed("permission.reply", params)
+    }
+
+    /// Answers a question the AI asked (`question.asked`): one list of chosen
+    /// labels per question.
+    pub fn reply_question(&self, request_id: &str, answers: &[Vec<String>]) -> Result<bool, Error> {
+        let mut params = params([("requestID", request_id)]);
+        params.insert("answers".into(), serde_json::json!(answers));
+        self.typed("question.reply", params)
+    }
+
+    /// Refuses to answer a question the AI asked.
+    pub fn reject_question(&self, request_id: &str) -> Result<bool, Error> {
+        self.typed("question.reject", params([("requestID", request_id)]))
     }
 
     /// Appends text to the prompt of the TUI attached to the server.
@@ -586,12 +669,7 @@ impl Client {
         greets: bool,
         options: EventOptions,
     ) -> Result<EventStream, Error> {
-        let subscription = Subscription {
-            path: request.path.clone(),
-            query: request.query.clone(),
-            greets,
-        };
-        EventStream::open(self.origin.clone(), subscription, options)
+        EventStream::open(self.hub()?, Endpoint::of(request, greets), options)
     }
 
     /// Decodes an answer to a JSON operation.

@@ -1,226 +1,101 @@
-//! The two things that run in the background: an [`EventStream`] watching the
-//! event bus, and a [`SendHandle`] following one message until its reply is
-//! complete.
+//! The two things that run on a client's hub (see `hub.rs`): an
+//! [`EventStream`] watching the event bus, and a [`SendHandle`] following one
+//! message until its reply is complete.
 //!
-//! Each owns one thread running a single-threaded tokio runtime, so that a
-//! silent connection can be timed out and a close takes effect at once.
-//! Closing or dropping the owner stops the thread and waits for it: nothing
-//! keeps running after its owner is gone. Results travel back through a
-//! [`notify`](super::notify) queue whose descriptor event loops can wait on.
+//! Results travel back through a [`notify`](super::notify) queue whose
+//! descriptor event loops can wait on. Closing, cancelling or dropping only
+//! sends word to the hub (an abort is posted there), so the owner's thread
+//! never waits on the network to let go of one.
 
-use std::future::Future;
+use std::collections::HashMap;
 use std::os::fd::RawFd;
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::Duration;
 
-use std::sync::Arc;
+use serde_json::{json, Map, Value};
+use tokio::sync::mpsc;
+use tokio::time::{timeout, Instant};
 
-use reqwest::header::ACCEPT;
-use reqwest::Method;
-use serde_json::{Map, Value};
-use tokio::sync::oneshot;
-use tokio::time::{sleep, timeout, Instant};
-
-use super::events::{Event, EventDecoder, EventOptions, RECONNECTED};
+use super::asked::{refusal, request_id, RequestKind, RequestPolicy};
+use super::events::{Event, EventOptions};
+use super::hub::{Endpoint, Hub, Inner, Link, Since, Sink, StreamItem, Subscription};
 use super::notify::{self, Receiver, Sender};
 use super::operation::Operation;
 use super::reply_text::{ReplyText, TextDelta};
-use super::wire::MESSAGE_BYTES;
-use super::{read_at_most, Error, ErrorKind, HttpRequest, Origin, Reply};
+use super::{Error, ErrorKind, HttpRequest, Origin, PermissionReply, Reply};
 
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// After the reply arrived, how long to wait for the session to report idle,
-/// so the last text deltas (which travel on another connection) are not cut off.
+/// How long a send waits for the event subscription before posting anyway
+/// (text is reconciled with the reply and requests are polled, so nothing
+/// depends on it; it only makes the first pieces of text arrive live).
+const READY_WAIT: Duration = Duration::from_secs(2);
+/// After the reply arrived, how long to wait for `session.idle` so that the
+/// session's last events are handed over too. Only when events are flowing:
+/// the text itself is complete without them.
 const IDLE_GRACE: Duration = Duration::from_secs(2);
-/// How long a stopped send waits for the server to acknowledge its abort.
+/// How long an abort may take.
 const ABORT_WAIT: Duration = Duration::from_secs(2);
-/// How long stopping waits for the thread to end. A thread still busy past it
-/// (an abort to an unresponsive server) is left to finish on its own: an
-/// interpreter closing its state must not hang on a server. The library stays
-/// loaded until the process ends (see `pin_in_memory` in lib.rs), so that is safe.
-const STOP_WAIT: Duration = Duration::from_secs(3);
-
-/// A background thread with its own runtime, stopped and joined on drop.
-struct Worker {
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-    /// Disconnects when the thread's body has returned.
-    finished: std::sync::mpsc::Receiver<()>,
-}
-
-impl Worker {
-    fn spawn<F, Fut>(name: &str, body: F) -> Result<Worker, Error>
-    where
-        F: FnOnce(oneshot::Receiver<()>) -> Fut + Send + 'static,
-        Fut: Future<Output = ()>,
-    {
-        let (stop, stopped) = oneshot::channel();
-        let runtime = super::runtime()
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a runtime: {e}")))?;
-        let (done, finished) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(move || {
-                // Every write of this thread is ours: a SIGPIPE it raises must
-                // not reach the process (see crate::sigpipe).
-                crate::sigpipe::block_for_this_thread();
-                let _done = done;
-                runtime.block_on(body(stopped))
-            })
-            .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot start a thread: {e}")))?;
-        Ok(Worker {
-            stop: Some(stop),
-            thread: Some(thread),
-            finished,
-        })
-    }
-
-    fn stop(&mut self) {
-        self.stop.take();
-        if let Some(thread) = self.thread.take() {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = self.finished.recv_timeout(STOP_WAIT) {
-                let _ = thread.join();
-            }
-        }
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
     notify::channel().map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot create a pipe: {e}")))
-}
-
-/// Which event stream to hold open.
-#[derive(Clone, Debug)]
-pub(crate) struct Subscription {
-    /// Relative to the base URL, escaped.
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    /// The stream opens with `server.connected` and sends heartbeats (see
-    /// [`Response::EventStream`](super::operation::Response::EventStream)).
-    pub greets: bool,
-}
-
-impl Subscription {
-    /// `GET /global/event`: every event of every project.
-    pub(crate) fn global() -> Subscription {
-        Subscription {
-            path: "global/event".into(),
-            query: Vec::new(),
-            greets: true,
-        }
-    }
-}
-
-/// Opens an event stream. One that greets is open once its first event
-/// (`server.connected`) arrived, so that whatever happens after this returns
-/// is seen by the stream; the events that came in the same read are returned
-/// (the caller's filter drops the housekeeping). One that does not greet
-/// sends its headers only with its first event, so nothing bounds that wait.
-async fn subscribe(
-    origin: &Origin,
-    http: &reqwest::Client,
-    decoder: &mut EventDecoder,
-    subscription: &Subscription,
-) -> Result<(reqwest::Response, Vec<Event>), Error> {
-    let what = format!("GET /{}", subscription.path);
-    let url = origin.url_of(&subscription.path, &subscription.query)?;
-    let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
-    if let Some(id) = decoder.last_event_id() {
-        request = request.header("Last-Event-ID", id);
-    }
-    let limit = origin.timeout();
-    let timed_out = || {
-        Error::new(
-            ErrorKind::Timeout,
-            None,
-            format!(
-                "opencode server at {} did not open the event stream within {}s",
-                origin.url(),
-                limit.as_secs_f64()
-            ),
-        )
-    };
-    let sent = if subscription.greets {
-        timeout(limit, request.send()).await.map_err(|_| timed_out())?
-    } else {
-        request.send().await
-    };
-    let mut response = sent.map_err(|e| origin.transport_error(&what, &e, Some(limit)))?;
-    let status = response.status();
-    if !status.is_success() {
-        let (start, _) = timeout(limit, read_at_most(&mut response, MESSAGE_BYTES))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        return Err(origin.status_error(&what, status, &start));
-    }
-    if !subscription.greets {
-        return Ok((response, Vec::new()));
-    }
-    // Wait for the first frame (the server's own `server.connected`); keep
-    // whatever else arrived with it.
-    let first = timeout(limit, response.chunk()).await.map_err(|_| timed_out())?;
-    match first {
-        Ok(Some(bytes)) => {
-            let events = decoder.push(&bytes).collect();
-            Ok((response, events))
-        }
-        Ok(None) => Err(Error::new(
-            ErrorKind::Connect,
-            None,
-            format!("opencode server at {} closed the event stream at once", origin.url()),
-        )),
-        Err(e) => Err(origin.transport_error(&what, &e, Some(limit))),
-    }
-}
-
-/// What the event thread hands over.
-enum StreamItem {
-    Event(Event),
-    Failed(Error),
 }
 
 /// A live view of the server's events. Iterate with [`EventStream::next`];
 /// [`EventStream::fd`] is readable whenever an event is waiting.
 pub struct EventStream {
     queue: Receiver<StreamItem>,
-    worker: Worker,
-    closed: bool,
+    subscription: Option<Subscription>,
+    _hub: Arc<Hub>,
 }
 
 impl EventStream {
-    /// Opens a stream. A stream that does not greet is opened in the
-    /// background: a failure to open is then the first thing `next` returns.
-    pub(crate) fn open(
-        origin: Arc<Origin>,
-        subscription: Subscription,
-        options: EventOptions,
-    ) -> Result<EventStream, Error> {
-        let http = origin.http_client()?;
+    /// Opens a stream on `endpoint`: `GET /global/event` is shared through
+    /// the hub's one subscription, any other stream has a connection of its
+    /// own. A stream that does not greet is opened in the background: a
+    /// failure to open is then the first thing `next` returns.
+    pub(crate) fn open(hub: Arc<Hub>, endpoint: Endpoint, options: EventOptions) -> Result<EventStream, Error> {
         let (tx, rx) = queue()?;
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let worker = Worker::spawn("opencode-events", move |stopped| {
-            watch(origin, http, subscription, options, tx, ready_tx, stopped)
-        })?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(EventStream {
+        let since = hub.inner().global.since();
+        let subscription = if endpoint == Endpoint::global() {
+            hub.subscribe(options, Sink::Stream(tx))
+        } else {
+            hub.subscribe_alone(endpoint, options, Sink::Stream(tx))
+        };
+        let feed = subscription.feed().clone();
+        if !feed.greets() {
+            return Ok(EventStream {
                 queue: rx,
-                worker,
-                closed: false,
+                subscription: Some(subscription),
+                _hub: hub,
+            });
+        }
+        // A new feed has no history, so any news is its own.
+        let since = if Arc::ptr_eq(&feed, &hub.inner().global) {
+            since
+        } else {
+            feed.since()
+        };
+        // An attempt already under way may fail first; the answer comes from
+        // one of its own, so allow for two.
+        let limit = hub.inner().origin.timeout() * 2;
+        let (settled_tx, settled_rx) = std::sync::mpsc::channel();
+        hub.spawn(async move {
+            let _ = settled_tx.send(feed.settled(since, limit).await);
+        });
+        match settled_rx.recv() {
+            Ok(Link::Up) => Ok(EventStream {
+                queue: rx,
+                subscription: Some(subscription),
+                _hub: hub,
             }),
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(Error::new(
-                ErrorKind::Connect,
+            Ok(Link::Down(error)) => Err(error),
+            _ => Err(Error::new(
+                ErrorKind::Timeout,
                 None,
-                "the event stream stopped before it started",
+                format!(
+                    "opencode server at {} did not open the event stream within {}s",
+                    hub.inner().origin.url(),
+                    hub.inner().origin.timeout().as_secs_f64()
+                ),
             )),
         }
     }
@@ -228,17 +103,13 @@ impl EventStream {
     /// The next event, waiting up to `timeout` (`None`: as long as it takes).
     /// `None` when the time ran out or the stream is closed.
     pub fn next(&self, timeout: Option<Duration>) -> Option<Result<Event, Error>> {
-        if self.closed {
-            return None;
-        }
+        self.subscription.as_ref()?;
         self.queue.recv_timeout(timeout).map(StreamItem::into_result)
     }
 
     /// The next event if one is already waiting.
     pub fn try_next(&self) -> Option<Result<Event, Error>> {
-        if self.closed {
-            return None;
-        }
+        self.subscription.as_ref()?;
         self.queue.try_recv().map(StreamItem::into_result)
     }
 
@@ -247,24 +118,14 @@ impl EventStream {
         self.queue.fd()
     }
 
-    /// Stops the background thread and waits for it. Events still queued
-    /// are dropped: further calls to `next` return `None`.
+    /// Stops receiving events; further calls to `next` return `None`.
     pub fn close(&mut self) {
-        self.closed = true;
-        self.worker.stop();
+        self.subscription = None;
     }
 
     /// Closed by its owner, or ended by the server (with an error already handed over).
     pub fn is_closed(&self) -> bool {
-        self.closed || self.queue.is_finished()
-    }
-}
-
-impl std::fmt::Debug for EventStream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStream")
-            .field("closed", &self.is_closed())
-            .finish_non_exhaustive()
+        self.subscription.is_none() || self.queue.is_finished()
     }
 }
 
@@ -277,135 +138,87 @@ impl StreamItem {
     }
 }
 
-async fn watch(
-    origin: Arc<Origin>,
-    http: reqwest::Client,
-    subscription: Subscription,
-    options: EventOptions,
-    tx: Sender<StreamItem>,
-    ready: std::sync::mpsc::Sender<Result<(), Error>>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    let mut decoder = EventDecoder::default();
-    if !subscription.greets {
-        let _ = ready.send(Ok(()));
-    }
-    let (mut response, first) = tokio::select! {
-        _ = &mut stopped => return,
-        opened = subscribe(&origin, &http, &mut decoder, &subscription) => match opened {
-            Ok(opened) => opened,
-            Err(e) if subscription.greets => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-            Err(e) => {
-                tx.send(StreamItem::Failed(e));
-                return;
-            }
-        },
-    };
-    let _ = ready.send(Ok(()));
-    // Only a stream that sends heartbeats can be judged dead by its silence.
-    let silence = subscription.greets.then_some(options.heartbeat_timeout);
-    let mut first = Some(first);
-    loop {
-        for event in first.take().into_iter().flatten() {
-            if options.matches(&event) {
-                tx.send(StreamItem::Event(event));
-            }
-        }
-        // Read until the connection drops or falls silent.
-        loop {
-            let chunk = async {
-                match silence {
-                    Some(limit) => timeout(limit, response.chunk()).await.ok(),
-                    None => Some(response.chunk().await),
-                }
-            };
-            tokio::select! {
-                _ = &mut stopped => return,
-                chunk = chunk => match chunk {
-                    Some(Ok(Some(bytes))) => {
-                        for event in decoder.push(&bytes) {
-                            if options.matches(&event) {
-                                tx.send(StreamItem::Event(event));
-                            }
-                        }
-                    }
-                    _ => break,
-                },
-            }
-        }
-        // Reconnect with backoff; only an answer that will not change (bad
-        // credentials, no such endpoint) ends the stream.
-        let mut backoff = decoder.retry().unwrap_or(FIRST_BACKOFF);
-        (response, first) = loop {
-            tokio::select! {
-                _ = &mut stopped => return,
-                _ = sleep(backoff) => {}
-            }
-            tokio::select! {
-                _ = &mut stopped => return,
-                opened = subscribe(&origin, &http, &mut decoder, &subscription) => match opened {
-                    Ok((response, events)) => break (response, Some(events)),
-                    Err(e) if matches!(e.kind(), ErrorKind::Auth | ErrorKind::NotFound) => {
-                        tx.send(StreamItem::Failed(e));
-                        return;
-                    }
-                    Err(_) => backoff = (backoff * 2).min(MAX_BACKOFF),
-                },
-            }
-        };
-        tx.send(StreamItem::Event(Event::synthetic(RECONNECTED)));
-    }
-}
-
 /// What a [`SendHandle`] reports, in the order it happened.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SendUpdate {
     /// New text of the reply.
     Text(TextDelta),
-    /// The AI asks for a permission (`permission.asked`); answer it with
-    /// [`Client::reply_permission`](super::Client::reply_permission) or the session waits.
+    /// The AI asks for a permission (`permission.asked`, its properties
+    /// here); with [`RequestPolicy::HandOver`], answer it with
+    /// [`SendHandle::answer_permission`].
     Permission(Event),
-    /// Any event of the session (text deltas and permission requests included).
+    /// The AI asks the user (`question.asked`); with [`RequestPolicy::HandOver`],
+    /// answer it with [`SendHandle::answer_question`].
+    Question(Event),
+    /// Any event of the session (text deltas and requests included).
     Event(Event),
     /// The reply is complete: the same result [`Client::send`](super::Client::send) gives.
     Finished(Result<Reply, Error>),
 }
 
+/// What the owner of a handle tells its task.
+enum Command {
+    Permission(String, PermissionReply),
+    Question(String, Option<Vec<Vec<String>>>),
+    /// Stop, aborting the generation; the sender (if any) hears when the abort is done.
+    Cancel(Option<std::sync::mpsc::Sender<()>>),
+}
+
 /// A message being answered in the background. Take its updates with
-/// [`SendHandle::next`] until [`SendUpdate::Finished`]. Dropping an unfinished
-/// handle aborts the generation on the server.
+/// [`SendHandle::next`] until [`SendUpdate::Finished`]. Dropping or cancelling
+/// an unfinished handle aborts the generation on the server, from the hub.
 pub struct SendHandle {
     queue: Receiver<SendUpdate>,
-    worker: Worker,
+    commands: mpsc::UnboundedSender<Command>,
     session_id: String,
+    _hub: Arc<Hub>,
+}
+
+/// What a send is and who answers its requests.
+pub(crate) struct Message {
+    pub(crate) session_id: String,
+    /// The message's `session.prompt`, ready to post.
+    pub(crate) request: HttpRequest,
+    pub(crate) expect_reply: bool,
+    pub(crate) permissions: RequestPolicy,
+    pub(crate) questions: RequestPolicy,
 }
 
 impl SendHandle {
-    /// `request` is the message's `session.prompt`, ready to post.
-    pub(crate) fn start(
-        origin: Arc<Origin>,
-        session_id: String,
-        request: HttpRequest,
-        expect_reply: bool,
-        heartbeat: Duration,
-    ) -> Result<SendHandle, Error> {
-        let http = origin.http_client()?;
+    pub(crate) fn start(hub: Arc<Hub>, message: Message) -> Result<SendHandle, Error> {
         let (tx, rx) = queue()?;
-        let message = Message {
-            session_id: session_id.clone(),
-            request,
-            expect_reply,
+        let (commands, commands_rx) = mpsc::unbounded_channel();
+        let session_id = message.session_id.clone();
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let since = hub.inner().global.since();
+        // Subscribed before the task starts, so the subscription is already
+        // connecting while the task is scheduled.
+        let subscription = hub.subscribe(
+            EventOptions::default().session(session_id.clone()),
+            Sink::Send(events_tx),
+        );
+        let follower = Follower {
+            inner: hub.inner().clone(),
+            message,
+            updates: tx,
+            commands: commands_rx,
+            events,
+            text: ReplyText::default(),
+            seen_requests: HashMap::new(),
+            refused: None,
+            events_seen: false,
+            since,
         };
-        let worker = Worker::spawn("opencode-send", move |stopped| {
-            follow(origin, http, message, heartbeat, tx, stopped)
-        })?;
+        hub.spawn(async move {
+            let _subscription = subscription;
+            follower.run().await;
+        });
         Ok(SendHandle {
             queue: rx,
-            worker,
+            commands,
             session_id,
+            _hub: hub,
         })
     }
 
@@ -428,135 +241,234 @@ impl SendHandle {
         &self.session_id
     }
 
+    /// Answers a permission request handed over as [`SendUpdate::Permission`].
+    /// [`PermissionReply::Reject`] makes the send fail with [`ErrorKind::Permission`].
+    /// Does not wait: the answer is posted from the hub.
+    pub fn answer_permission(&self, request_id: &str, reply: PermissionReply) {
+        let _ = self.commands.send(Command::Permission(request_id.to_owned(), reply));
+    }
+
+    /// Answers a question handed over as [`SendUpdate::Question`]: one list of
+    /// chosen labels per question, or `None` to refuse, which makes the send
+    /// fail with [`ErrorKind::Question`]. Does not wait.
+    pub fn answer_question(&self, request_id: &str, answers: Option<Vec<Vec<String>>>) {
+        let _ = self.commands.send(Command::Question(request_id.to_owned(), answers));
+    }
+
     /// Stops following the reply; an unfinished generation is aborted on the
-    /// server first. Waits for the background thread to end.
+    /// server. Does not wait: the abort is posted from the hub.
     pub fn cancel(&mut self) {
-        self.worker.stop();
+        let _ = self.commands.send(Command::Cancel(None));
+    }
+
+    /// Like [`SendHandle::cancel`], but waits up to `limit` for the server to
+    /// take the abort (for a program about to exit). `true` when it did.
+    pub fn cancel_within(&mut self, limit: Duration) -> bool {
+        let (done, aborted) = std::sync::mpsc::channel();
+        let _ = self.commands.send(Command::Cancel(Some(done)));
+        aborted.recv_timeout(limit).is_ok()
     }
 }
 
-/// The message a [`SendHandle`] sends.
-struct Message {
-    session_id: String,
-    request: HttpRequest,
-    expect_reply: bool,
+/// The task that follows one send.
+struct Follower {
+    inner: Arc<Inner>,
+    message: Message,
+    updates: Sender<SendUpdate>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedReceiver<Event>,
+    text: ReplyText,
+    /// Requests already dealt with, by id (an event and a poll may bring the
+    /// same one), with what they asked.
+    seen_requests: HashMap<String, Value>,
+    /// The first request that was refused: the send fails with it.
+    refused: Option<Error>,
+    /// Some event of the session arrived: the subscription sees this session.
+    events_seen: bool,
+    /// Where the subscription stood when the send started.
+    since: Since,
 }
 
-async fn follow(
-    origin: Arc<Origin>,
-    http: reqwest::Client,
-    message: Message,
-    heartbeat: Duration,
-    tx: Sender<SendUpdate>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    let Message {
-        session_id,
-        request,
-        expect_reply,
-    } = message;
-    let global = Subscription::global();
-    let filter = EventOptions::default().session(session_id.clone());
-    let mut decoder = EventDecoder::default();
-    // Subscribe before sending, so no delta is published before we listen.
-    let (mut events, mut pending) = tokio::select! {
-        _ = &mut stopped => return,
-        opened = subscribe(&origin, &http, &mut decoder, &global) => match opened {
-            Ok((response, first)) => (Some(response), first),
-            Err(e) => {
-                tx.send(SendUpdate::Finished(Err(e)));
-                return;
-            }
-        },
-    };
-    let post = post_message(&origin, &http, &request, expect_reply);
-    tokio::pin!(post);
-    let mut text = ReplyText::default();
-    let mut result: Option<Result<Reply, Error>> = None;
-    let mut idle = false;
-    let mut grace_until: Option<Instant> = None;
-    let mut backoff = FIRST_BACKOFF;
-    loop {
-        for event in pending.drain(..) {
-            if filter.matches(&event) {
-                for delta in text.on_event(&event) {
-                    tx.send(SendUpdate::Text(delta));
-                }
-                if event.kind == "permission.asked" {
-                    tx.send(SendUpdate::Permission(event.clone()));
-                }
-                idle |= event.kind == "session.idle";
-                tx.send(SendUpdate::Event(event));
-            }
-        }
-        if idle && result.is_some() {
-            break;
-        }
-        let reading = async {
-            match events.as_mut() {
-                Some(response) => timeout(heartbeat, response.chunk())
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .flatten(),
-                None => None,
-            }
-        };
+/// How the wait for the reply ended.
+enum Ending {
+    Replied(Result<Reply, Error>),
+    /// Cancelled or dropped by the owner: nobody takes the result.
+    Abandoned(Option<std::sync::mpsc::Sender<()>>),
+}
+
+impl Follower {
+    async fn run(mut self) {
+        let origin = self.inner.origin.clone();
+        let http = self.inner.http.clone();
+        // Let the subscription come up first (bounded), so text arrives live.
         tokio::select! {
-            _ = &mut stopped => {
-                if result.is_none() {
-                    // The owner gave up: stop the AI too. The POST itself is
-                    // dropped: the abort is what ends the generation.
-                    let _ = abort(&origin, &http, &session_id).await;
-                }
+            _ = self.inner.global.settled(self.since, READY_WAIT.min(origin.timeout())) => {}
+            command = self.commands.recv() => if matches!(command, None | Some(Command::Cancel(_))) {
                 return;
-            }
-            reply = &mut post, if result.is_none() => {
-                result = Some(reply);
-                grace_until = Some(Instant::now() + IDLE_GRACE);
-                if idle || events.is_none() {
-                    break;
-                }
-            }
-            _ = sleep_until_or_forever(grace_until) => break,
-            chunk = reading => match chunk {
-                // Handed over at the top of the loop.
-                Some(bytes) => pending.extend(decoder.push(&bytes)),
-                None => {
-                    // The event connection dropped or fell silent: the reply
-                    // itself still comes on the POST; reconnect for the rest.
-                    events = None;
-                    if result.is_some() {
-                        break;
-                    }
-                    tokio::select! {
-                        _ = sleep(backoff) => {}
-                        _ = &mut stopped => {
-                            let _ = abort(&origin, &http, &session_id).await;
-                            return;
-                        }
-                    }
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                    if let Ok((response, first)) = subscribe(&origin, &http, &mut decoder, &global).await {
-                        events = Some(response);
-                        tx.send(SendUpdate::Event(Event::synthetic(RECONNECTED)));
-                        pending = first;
-                    }
-                }
             },
         }
+        let request = self.message.request.clone();
+        let post = post_message(&origin, &http, &request, self.message.expect_reply);
+        tokio::pin!(post);
+        let ending = loop {
+            tokio::select! {
+                reply = &mut post => break Ending::Replied(reply),
+                command = self.commands.recv() => match command {
+                    None => break Ending::Abandoned(None),
+                    Some(Command::Cancel(done)) => break Ending::Abandoned(done),
+                    Some(command) => self.obey(command).await,
+                },
+                Some(event) = self.events.recv() => self.on_event(event).await,
+            }
+        };
+        let result = match ending {
+            Ending::Abandoned(done) => {
+                // The POST is dropped: the abort is what ends the generation.
+                if abort(&origin, &http, &self.message.session_id).await.is_ok() {
+                    if let Some(done) = done {
+                        let _ = done.send(());
+                    }
+                }
+                return;
+            }
+            Ending::Replied(result) => result,
+        };
+        let result = match result {
+            Ok(reply) => {
+                self.reconcile(&reply);
+                self.wait_for_idle().await;
+                Ok(reply)
+            }
+            Err(error) if error.kind() == ErrorKind::Timeout => {
+                // send_timeout ran out: give up on the generation too, or the
+                // next message in this session would wait behind it.
+                let aborted = abort(&origin, &http, &self.message.session_id).await.is_ok();
+                let what = if aborted {
+                    "the generation was aborted"
+                } else {
+                    "aborting the generation failed too"
+                };
+                Err(Error::new(
+                    ErrorKind::Timeout,
+                    None,
+                    format!("{}; {what}", error.message()),
+                ))
+            }
+            Err(error) => Err(error),
+        };
+        let result = match (self.refused.take(), result) {
+            (Some(refusal), Ok(reply)) => Err(refusal.with_reply(reply)),
+            (Some(refusal), Err(error)) if error.kind() == ErrorKind::Aborted => Err(refusal),
+            (_, result) => result,
+        };
+        self.updates.send(SendUpdate::Finished(result));
     }
-    let result = match result {
-        Some(result) => result,
-        None => post.await,
-    };
-    tx.send(SendUpdate::Finished(result));
-}
 
-async fn sleep_until_or_forever(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
+    async fn on_event(&mut self, event: Event) {
+        self.events_seen = true;
+        if let Some(kind) = RequestKind::of(&event) {
+            let Some(id) = request_id(&event).map(str::to_owned) else {
+                return;
+            };
+            if self.seen_requests.contains_key(&id) {
+                return;
+            }
+            self.seen_requests.insert(id.clone(), event.properties.clone());
+            let policy = match kind {
+                RequestKind::Permission => self.message.permissions,
+                RequestKind::Question => self.message.questions,
+            };
+            match policy {
+                RequestPolicy::Refuse => {
+                    self.refuse(kind, &event.properties, false);
+                    let _ = self.answer(kind, &id, None).await;
+                }
+                RequestPolicy::Leave => {}
+                RequestPolicy::HandOver => self.updates.send(match kind {
+                    RequestKind::Permission => SendUpdate::Permission(event.clone()),
+                    RequestKind::Question => SendUpdate::Question(event.clone()),
+                }),
+            }
+            self.updates.send(SendUpdate::Event(event));
+            return;
+        }
+        for delta in self.text.on_event(&event) {
+            self.updates.send(SendUpdate::Text(delta));
+        }
+        self.updates.send(SendUpdate::Event(event));
+    }
+
+    /// Carries out the owner's answer to a handed-over request.
+    async fn obey(&mut self, command: Command) {
+        let (kind, id, answer) = match command {
+            Command::Permission(id, PermissionReply::Reject) => (RequestKind::Permission, id, None),
+            Command::Permission(id, reply) => (RequestKind::Permission, id, Some(json!({ "reply": reply.as_str() }))),
+            Command::Question(id, None) => (RequestKind::Question, id, None),
+            Command::Question(id, Some(answers)) => (RequestKind::Question, id, Some(json!({ "answers": answers }))),
+            Command::Cancel(_) => return,
+        };
+        let refusing = answer.is_none();
+        // A request answered meanwhile (from a TUI, say) is gone: the refusal
+        // did not count, and there is nothing else to do.
+        if self.answer(kind, &id, answer).await.is_ok() && refusing {
+            let request = self
+                .seen_requests
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| json!({ "id": id }));
+            self.refuse(kind, &request, true);
+        }
+    }
+
+    fn refuse(&mut self, kind: RequestKind, request: &Value, by_handler: bool) {
+        if self.refused.is_none() {
+            self.refused = Some(refusal(kind, request, by_handler));
+        }
+    }
+
+    /// Posts an answer; `None` refuses.
+    async fn answer(&self, kind: RequestKind, id: &str, answer: Option<Value>) -> Result<(), Error> {
+        let (operation, body) = match (kind, answer) {
+            (RequestKind::Permission, None) => ("permission.reply", json!({ "reply": "reject" })),
+            (RequestKind::Permission, Some(body)) => ("permission.reply", body),
+            (RequestKind::Question, None) => ("question.reject", json!({})),
+            (RequestKind::Question, Some(body)) => ("question.reply", body),
+        };
+        let Value::Object(mut params) = body else {
+            unreachable!("answers are objects")
+        };
+        params.insert("requestID".into(), Value::String(id.to_owned()));
+        let request = prepare(&self.inner.origin, operation, params)?;
+        self.inner.origin.exchange(&self.inner.http, &request).await.map(|_| ())
+    }
+
+    /// Hands out whatever text of the reply the events did not bring (they
+    /// may have been published before the subscription listened), so the
+    /// pieces always add up to the reply's text.
+    fn reconcile(&mut self, reply: &Reply) {
+        for part in reply.parts.iter().filter(|part| part.kind == "text") {
+            let Ok(part) = serde_json::to_value(part) else { continue };
+            let mut event = Event::synthetic("message.part.updated");
+            event.properties = json!({ "part": part });
+            for delta in self.text.on_event(&event) {
+                self.updates.send(SendUpdate::Text(delta));
+            }
+        }
+    }
+
+    /// Hands over the session's events up to `session.idle`, briefly.
+    async fn wait_for_idle(&mut self) {
+        if !self.events_seen {
+            return;
+        }
+        let until = Instant::now() + IDLE_GRACE;
+        while let Ok(Some(event)) = tokio::time::timeout_at(until, self.events.recv()).await {
+            let idle = event.kind == "session.idle";
+            self.updates.send(SendUpdate::Event(event));
+            if idle {
+                return;
+            }
+        }
     }
 }
 
@@ -571,13 +483,29 @@ async fn post_message(
     reply.into_result(expect_reply)
 }
 
+/// An operation of the table the hub's tasks make, with its parameters.
+fn prepare(origin: &Origin, operation: &str, params: Map<String, Value>) -> Result<HttpRequest, Error> {
+    let op = Operation::find(operation).unwrap_or_else(|| panic!("{operation} is in the operation table"));
+    origin
+        .prepare(op, params)
+        .map_err(|e| Error::new(ErrorKind::Config, None, e))
+}
+
 async fn abort(origin: &Origin, http: &reqwest::Client, session_id: &str) -> Result<(), Error> {
-    let op = Operation::find("session.abort").expect("session.abort is in the operation table");
     let mut params = Map::new();
     params.insert("sessionID".into(), Value::String(session_id.to_owned()));
-    let mut request = origin
-        .prepare(op, params)
-        .map_err(|e| Error::new(ErrorKind::Config, None, e))?;
+    let mut request = prepare(origin, "session.abort", params)?;
     request.timeout = Some(origin.timeout().min(ABORT_WAIT));
-    origin.exchange(http, &request).await.map(|_| ())
+    timeout(ABORT_WAIT, origin.exchange(http, &request))
+        .await
+        .map_err(|_| Error::new(ErrorKind::Timeout, None, "the abort was not answered in time"))?
+        .map(|_| ())
+}
+
+impl std::fmt::Debug for EventStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
 }

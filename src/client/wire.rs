@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::asked::RequestPolicy;
 use super::error::{Error, ErrorKind};
 
 /// `GET /global/health`.
@@ -159,6 +160,10 @@ pub struct SendOptions {
     pub tools: Option<Map<String, Value>>,
     /// Store the prompt without asking the AI for a reply.
     pub no_reply: bool,
+    /// Who answers the AI's permission requests; `None`: as [`Config::permissions`](super::Config::permissions) says.
+    pub permissions: Option<RequestPolicy>,
+    /// Who answers the AI's questions; `None`: as [`Config::questions`](super::Config::questions) says.
+    pub questions: Option<RequestPolicy>,
 }
 
 impl SendOptions {
@@ -196,6 +201,18 @@ impl SendOptions {
 
     pub fn no_reply(mut self, no_reply: bool) -> Self {
         self.no_reply = no_reply;
+        self
+    }
+
+    /// Who answers this send's permission requests (default: the client's).
+    pub fn permissions(mut self, policy: RequestPolicy) -> Self {
+        self.permissions = Some(policy);
+        self
+    }
+
+    /// Who answers this send's questions (default: the client's).
+    pub fn questions(mut self, policy: RequestPolicy) -> Self {
+        self.questions = Some(policy);
         self
     }
 }

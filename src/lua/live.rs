@@ -1,6 +1,6 @@
 //! Event streams and background sends, as Lua sees them.
 //!
-//! Work happens on background threads (see `client::stream`), but Lua is only
+//! Work happens on the client's hub thread (see `client::hub`), but Lua is only
 //! ever called here, on the thread that owns the Lua state: queued text,
 //! events and permission requests are handed to the script's callbacks when
 //! it calls `poll` or `wait`, in the order they happened.
@@ -10,11 +10,12 @@ use std::time::Duration;
 use mlua::{Function, Lua, Table, UserData, UserDataFields, UserDataMethods, Value};
 
 use super::args::{ArgError, Args, Options};
-use super::convert::{json_to_lua, lua_type_name};
+use super::convert::{json_to_lua, lua_to_json, lua_type_name};
 use super::{client_arg, message_args, raw, reply_to_lua, Failure, Raw, SEND_KEYS};
 use crate::client::{
-    self, Client, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, SendHandle, SendUpdate,
+    self, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, RequestPolicy, SendHandle, SendUpdate,
 };
+use serde_json::Value as Json;
 
 const STREAM_METHODS: &str = "opencode.stream.methods";
 const STREAM_CALL: &str = "opencode.stream.call";
@@ -29,7 +30,17 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
         raw(lua, |lua, args| {
             let timeout = args.seconds(2)?;
             let stream = stream_arg(args, 1)?;
-            let next = stream.stream.next(timeout);
+            let interrupt = Interrupt::watch(lua);
+            let next = in_slices(timeout, |slice| {
+                let item = stream.stream.next(Some(slice));
+                match item {
+                    _ if interrupt.happened(lua) => Sliced::Done(None),
+                    Some(item) => Sliced::Done(Some(item)),
+                    None if stream.stream.is_closed() => Sliced::Done(None),
+                    None => Sliced::Again,
+                }
+            })
+            .flatten();
             event_result(lua, next)
         })?,
     )?;
@@ -101,6 +112,63 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     Ok(())
 }
 
+/// Ctrl-C in stock interpreters: on SIGINT, lua.c and luajit.c set a hook on
+/// the state that raises "interrupted!" at the next Lua instruction, which
+/// never comes while a call blocks. So blocking calls wait in slices and, when
+/// a hook has appeared since they began, give up at once (aborting what they
+/// waited for) and return, letting the interpreter raise its error.
+struct Interrupt {
+    hook_at_start: Option<usize>,
+}
+
+/// How often a blocking call looks for an interrupt.
+const SLICE: Duration = Duration::from_millis(50);
+/// How long an interrupted send waits for the server to take its abort.
+const INTERRUPT_ABORT_WAIT: Duration = Duration::from_millis(150);
+
+impl Interrupt {
+    fn watch(lua: &Lua) -> Interrupt {
+        Interrupt {
+            hook_at_start: current_hook(lua),
+        }
+    }
+
+    fn happened(&self, lua: &Lua) -> bool {
+        let hook = current_hook(lua);
+        hook.is_some() && hook != self.hook_at_start
+    }
+}
+
+/// The debug hook of the running Lua thread, as an address. Read without
+/// calling into Lua: a call would run the hook, which clears itself.
+fn current_hook(lua: &Lua) -> Option<usize> {
+    // SAFETY: lua_gethook only reads a field of the running state, on the
+    // thread that owns it.
+    lua.exec_raw_lua(|raw| unsafe { mlua::ffi::lua_gethook(raw.state()) })
+        .map(|f| f as usize)
+}
+
+/// One slice of a wait: done with a result, or wait another slice.
+enum Sliced<T> {
+    Done(T),
+    Again,
+}
+
+/// Calls `step` with slices of at most [`SLICE`] until it is done or
+/// `timeout` (`None`: no limit) has passed; `None` when the time ran out.
+fn in_slices<T>(timeout: Option<Duration>, mut step: impl FnMut(Duration) -> Sliced<T>) -> Option<T> {
+    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    loop {
+        let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
+        let slice = left.map_or(SLICE, |left| left.min(SLICE));
+        if let Sliced::Done(value) = step(slice) {
+            return Some(value);
+        }
+        if left.is_some_and(|left| left <= slice) {
+            return None;
+        }
+    }
+}
 fn event_to_lua(lua: &Lua, event: &Event) -> mlua::Result<Value> {
     let json = serde_json::to_value(event).map_err(mlua::Error::external)?;
     json_to_lua(lua, &json)
@@ -188,14 +256,12 @@ pub(super) fn stream_to_lua(lua: &Lua, stream: EventStream) -> Raw {
 /// A send in the background with the script's callbacks.
 struct LuaHandle {
     handle: SendHandle,
-    client: Client,
     on_text: Option<Function>,
     on_event: Option<Function>,
     on_permission: Option<Function>,
+    on_question: Option<Function>,
     /// The final result, kept so that later polls return it again.
     outcome: Option<Result<client::Reply, Error>>,
-    /// A permission request that was refused because no handler was given.
-    refused: Option<Event>,
 }
 
 impl UserData for LuaHandle {
@@ -236,31 +302,106 @@ fn callback(options: &Options, name: &str) -> Result<Option<Function>, Failure> 
     }
 }
 
+/// Who answers one kind of request, as `on_permission` / `on_question` say
+/// (on a send, or as the client's default): a function, or "leave".
+pub(super) enum Handler {
+    Function(Function),
+    Leave,
+}
+
+pub(super) fn handler(options: &Options, name: &str) -> Result<Option<Handler>, Failure> {
+    match options.value(name) {
+        Value::Nil => Ok(None),
+        Value::Function(f) => Ok(Some(Handler::Function(f))),
+        Value::String(s) if s.to_string_lossy() == "leave" => Ok(Some(Handler::Leave)),
+        other => Err(options
+            .named_error(
+                name,
+                format!("function or \"leave\" expected, got {}", describe_value(&other)),
+            )
+            .into()),
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("{:?}", s.to_string_lossy()),
+        other => lua_type_name(other).to_owned(),
+    }
+}
+
+/// Reads a client's defaults (`on_permission`, `on_question` of connect and
+/// serve) into `config`; returns the functions, to keep in the client's user value.
+pub(super) fn client_handlers(lua: &Lua, options: &Options, config: &mut client::Config) -> Result<Table, Failure> {
+    let functions = lua.create_table()?;
+    for name in ["on_permission", "on_question"] {
+        let policy = match handler(options, name)? {
+            None => RequestPolicy::Refuse,
+            Some(Handler::Leave) => RequestPolicy::Leave,
+            Some(Handler::Function(f)) => {
+                functions.raw_set(name, f)?;
+                RequestPolicy::HandOver
+            }
+        };
+        match name {
+            "on_permission" => config.permissions = policy,
+            _ => config.questions = policy,
+        }
+    }
+    Ok(functions)
+}
+
+/// The policy and the function of one kind of request for a send: the send's
+/// own handler, else the client's default function, else the client's policy.
+fn resolve(own: Option<Handler>, default: Option<Function>) -> (Option<RequestPolicy>, Option<Function>) {
+    match (own, default) {
+        (Some(Handler::Function(f)), _) => (Some(RequestPolicy::HandOver), Some(f)),
+        (Some(Handler::Leave), _) => (Some(RequestPolicy::Leave), None),
+        (None, Some(f)) => (Some(RequestPolicy::HandOver), Some(f)),
+        (None, None) => (None, None),
+    }
+}
+
+/// The client's default handler functions, kept in its user value (where the
+/// garbage collector sees them, so a handler may refer to its client).
+fn default_handler(args: &Args, name: &str) -> Option<Function> {
+    let Value::UserData(ud) = args.get(1) else { return None };
+    let defaults = ud.user_value::<Option<Table>>().ok().flatten()?;
+    defaults.raw_get::<Option<Function>>(name).ok().flatten()
+}
+
 fn send_async(lua: &Lua, args: &Args) -> Raw {
     let keys: Vec<&str> = SEND_KEYS
         .iter()
         .copied()
-        .chain(["on_text", "on_event", "on_permission"])
+        .chain(["on_text", "on_event", "on_permission", "on_question"])
         .collect();
-    let (client, session_id, prompt, send_options, options) = message_args(lua, args, &keys)?;
+    let (client, session_id, prompt, mut send_options, options) = message_args(lua, args, &keys)?;
     let on_text = callback(&options, "on_text")?;
     let on_event = callback(&options, "on_event")?;
-    let on_permission = callback(&options, "on_permission")?;
+    let (permissions, on_permission) = resolve(
+        handler(&options, "on_permission")?,
+        default_handler(args, "on_permission"),
+    );
+    let (questions, on_question) = resolve(handler(&options, "on_question")?, default_handler(args, "on_question"));
+    send_options.permissions = permissions;
+    send_options.questions = questions;
     let handle = client.send_async(&session_id, prompt, &send_options)?;
     let handle = LuaHandle {
         handle,
-        client: client.client.clone(),
         on_text,
         on_event,
         on_permission,
+        on_question,
         outcome: None,
-        refused: None,
     };
     Ok(Value::UserData(lua.create_userdata(handle)?))
 }
 
 /// The script's callback raised: the prelude holds its error and re-raises it.
 struct CallbackFailed;
+
+type Dispatched = Result<Result<(), CallbackFailed>, Failure>;
 
 impl LuaHandle {
     fn poll(&mut self, lua: &Lua) -> Raw {
@@ -274,17 +415,35 @@ impl LuaHandle {
     }
 
     fn wait(&mut self, lua: &Lua, timeout: Option<Duration>) -> Raw {
+        let interrupt = Interrupt::watch(lua);
         let deadline = timeout.map(|t| std::time::Instant::now() + t);
         while self.outcome.is_none() {
             let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
-            let Some(update) = self.handle.next(left) else {
-                if self.outcome.is_none() {
+            let next = in_slices(left, |slice| {
+                let update = self.handle.next(Some(slice));
+                match update {
+                    _ if interrupt.happened(lua) => Sliced::Done(None),
+                    Some(update) => Sliced::Done(Some(update)),
+                    None => Sliced::Again,
+                }
+            });
+            let update = match next {
+                Some(Some(update)) => update,
+                Some(None) => {
+                    // The interpreter raises "interrupted!" at its next
+                    // instruction, and usually exits: abort now, briefly. Then
+                    // return a bare nil: making anything more calls into Lua,
+                    // where the hook would fire and its error could be lost.
+                    self.handle.cancel_within(INTERRUPT_ABORT_WAIT);
+                    self.outcome = Some(Err(Error::new(ErrorKind::Closed, None, "interrupted")));
+                    return Ok(Value::Nil);
+                }
+                None => {
                     let waited = timeout.unwrap_or_default().as_secs_f64();
                     let message =
                         format!("the reply was not complete within {waited}s (the send goes on; wait again or cancel)");
                     return Err(Failure::Call(Error::new(ErrorKind::Timeout, None, message)));
                 }
-                break;
             };
             if self.dispatch(lua, update)?.is_err() {
                 return Ok(Value::Nil);
@@ -302,15 +461,15 @@ impl LuaHandle {
     }
 
     fn cancel(&mut self, why: &str) {
-        self.handle.cancel();
         if self.outcome.is_none() {
+            self.handle.cancel();
             self.outcome = Some(Err(Error::new(ErrorKind::Closed, None, why)));
         }
     }
 
     /// Hands one update to the script. `Err(CallbackFailed)` when a callback
     /// raised: the generation has then been aborted and the handle is done.
-    fn dispatch(&mut self, lua: &Lua, update: SendUpdate) -> Result<Result<(), CallbackFailed>, Failure> {
+    fn dispatch(&mut self, lua: &Lua, update: SendUpdate) -> Dispatched {
         let called = match update {
             SendUpdate::Text(delta) => match &self.on_text {
                 Some(f) => {
@@ -324,11 +483,9 @@ impl LuaHandle {
                 None => None,
             },
             SendUpdate::Permission(event) => return self.answer_permission(lua, event),
+            SendUpdate::Question(event) => return self.answer_question(lua, event),
             SendUpdate::Finished(result) => {
-                self.outcome = Some(match (result, self.refused.take()) {
-                    (Ok(_), Some(request)) => Err(refused_error(&request)),
-                    (result, _) => result,
-                });
+                self.outcome = Some(result);
                 None
             }
         };
@@ -341,49 +498,95 @@ impl LuaHandle {
         }
     }
 
-    fn answer_permission(&mut self, lua: &Lua, event: Event) -> Result<Result<(), CallbackFailed>, Failure> {
-        let request_id = event
+    /// Calls `handler` with a request; `Ok(None)` when it raised (the handle is then done).
+    fn ask(&mut self, lua: &Lua, handler: Option<Function>, event: &Event) -> Result<Option<Value>, Failure> {
+        let Some(f) = handler else {
+            return Ok(Some(Value::Nil));
+        };
+        let answer = f.call::<Value>(json_to_lua(lua, &event.properties)?)?;
+        if is_failure(lua, &answer) {
+            self.cancel("a callback raised an error");
+            return Ok(None);
+        }
+        Ok(Some(answer))
+    }
+
+    fn misuse(&mut self, detail: String) -> Dispatched {
+        self.cancel("a callback returned an unknown answer");
+        Err(Failure::Misuse(detail))
+    }
+
+    fn answer_permission(&mut self, lua: &Lua, event: Event) -> Dispatched {
+        let id = event
             .properties
             .get("id")
-            .and_then(serde_json::Value::as_str)
+            .and_then(Json::as_str)
             .unwrap_or_default()
             .to_owned();
-        let reply = match &self.on_permission {
-            None => {
-                // Nobody to ask: refuse rather than leave the session waiting forever.
-                self.refused = Some(event);
-                PermissionReply::Reject
-            }
-            Some(f) => {
-                let answer = f.call::<Value>(json_to_lua(lua, &event.properties)?)?;
-                if is_failure(lua, &answer) {
-                    self.cancel("a callback raised an error");
-                    return Ok(Err(CallbackFailed));
+        let Some(answer) = self.ask(lua, self.on_permission.clone(), &event)? else {
+            return Ok(Err(CallbackFailed));
+        };
+        let reply = match &answer {
+            Value::Nil => PermissionReply::Reject,
+            Value::String(s) => match PermissionReply::parse(&s.to_string_lossy()) {
+                Some(reply) => reply,
+                None => {
+                    return self.misuse(format!(
+                        "on_permission returned {:?} ('once', 'always', 'reject' or nil expected)",
+                        s.to_string_lossy()
+                    ))
                 }
-                match &answer {
-                    Value::Nil => PermissionReply::Reject,
-                    Value::String(s) => match PermissionReply::parse(&s.to_string_lossy()) {
-                        Some(reply) => reply,
-                        None => {
-                            self.cancel("on_permission returned an unknown answer");
-                            return Err(Failure::Misuse(format!(
-                                "on_permission returned {:?} ('once', 'always', 'reject' or nil expected)",
-                                s.to_string_lossy()
-                            )));
-                        }
-                    },
-                    other => {
-                        self.cancel("on_permission returned an unknown answer");
-                        return Err(Failure::Misuse(format!(
-                            "on_permission returned a {} ('once', 'always', 'reject' or nil expected)",
-                            lua_type_name(other)
-                        )));
-                    }
-                }
+            },
+            other => {
+                return self.misuse(format!(
+                    "on_permission returned a {} ('once', 'always', 'reject' or nil expected)",
+                    lua_type_name(other)
+                ))
             }
         };
-        // A request answered meanwhile (from the TUI, say) is gone: nothing to do.
-        let _ = self.client.reply_permission(&request_id, reply, None);
+        self.handle.answer_permission(&id, reply);
+        Ok(Ok(()))
+    }
+
+    fn answer_question(&mut self, lua: &Lua, event: Event) -> Dispatched {
+        let id = event
+            .properties
+            .get("id")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let Some(answer) = self.ask(lua, self.on_question.clone(), &event)? else {
+            return Ok(Err(CallbackFailed));
+        };
+        let expected = "a list with one list of chosen labels per question, or nil";
+        let answers = match &answer {
+            Value::Nil => None,
+            Value::Table(_) => match lua_to_json(lua, &answer) {
+                Ok(Json::Array(list)) => {
+                    let mut answers = Vec::with_capacity(list.len());
+                    for chosen in list {
+                        let labels = match chosen {
+                            Json::Array(labels) if labels.iter().all(Json::is_string) => labels
+                                .into_iter()
+                                .filter_map(|l| l.as_str().map(str::to_owned))
+                                .collect(),
+                            Json::String(label) => vec![label],
+                            _ => return self.misuse(format!("on_question returned a table that is not {expected}")),
+                        };
+                        answers.push(labels);
+                    }
+                    Some(answers)
+                }
+                _ => return self.misuse(format!("on_question returned a table that is not {expected}")),
+            },
+            other => {
+                return self.misuse(format!(
+                    "on_question returned a {} ({expected} expected)",
+                    lua_type_name(other)
+                ))
+            }
+        };
+        self.handle.answer_question(&id, answers);
         Ok(Ok(()))
     }
 }
@@ -393,27 +596,4 @@ fn is_failure(lua: &Lua, value: &Value) -> bool {
         (Value::Table(t), Ok(failed)) => *t == failed,
         _ => false,
     }
-}
-
-fn refused_error(request: &Event) -> Error {
-    let props = &request.properties;
-    let permission = props
-        .get("permission")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or("a tool");
-    let patterns = props
-        .get("patterns")
-        .and_then(serde_json::Value::as_array)
-        .map(|p| {
-            p.iter()
-                .filter_map(serde_json::Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    Error::new(
-        ErrorKind::Permission,
-        None,
-        format!("the AI asked for permission to use {permission} ({patterns}) and was refused: pass on_permission to answer such requests"),
-    )
 }

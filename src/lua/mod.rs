@@ -55,7 +55,6 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         })?,
     )?;
     core.set("new_session", raw(lua, new_session)?)?;
-    core.set("send", raw(lua, send)?)?;
     core.set("prompt_async", raw(lua, prompt_async)?)?;
     core.set(
         "reply_permission",
@@ -278,6 +277,7 @@ fn error_to_lua(lua: &Lua, err: &client::Error) -> mlua::Result<Table> {
 
 fn connect(lua: &Lua, args: &Args) -> Raw {
     let mut config = Config::from_env();
+    let mut handlers = None;
     match args.get(1) {
         Value::Nil => {}
         Value::String(_) => config.url = args.string(1)?,
@@ -295,8 +295,11 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
                     "send_timeout",
                     "insecure",
                     "max_response_bytes",
+                    "on_permission",
+                    "on_question",
                 ],
             )?;
+            handlers = Some(live::client_handlers(lua, &options, &mut config)?);
             if let Some(url) = options.string("url")? {
                 config.url = url;
             }
@@ -321,8 +324,11 @@ fn connect(lua: &Lua, args: &Args) -> Raw {
     }
     let client = Client::new(config).map_err(|e| args.error(1, e.to_string()))?;
     client.health()?;
-    let client = LuaClient { client, server: None };
-    Ok(Value::UserData(lua.create_userdata(client)?))
+    let client = lua.create_userdata(LuaClient { client, server: None })?;
+    if let Some(handlers) = handlers {
+        client.set_user_value(handlers)?;
+    }
+    Ok(Value::UserData(client))
 }
 
 fn new_session(lua: &Lua, args: &Args) -> Raw {
@@ -453,14 +459,9 @@ fn message_args<'a>(
         variant: options.string("variant")?,
         tools,
         no_reply: options.boolean("no_reply")?.unwrap_or(false),
+        ..SendOptions::default()
     };
     Ok((client, session_id, prompt, send_options, options))
-}
-
-fn send(lua: &Lua, args: &Args) -> Raw {
-    let (client, session_id, prompt, options, _) = message_args(lua, args, SEND_KEYS)?;
-    let reply = client.send(&session_id, prompt, &options)?;
-    Ok(Value::Table(reply_to_lua(lua, &reply)?))
 }
 
 fn prompt_async(lua: &Lua, args: &Args) -> Raw {

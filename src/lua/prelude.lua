@@ -80,11 +80,12 @@ end
 
 -- Background sends. Script callbacks run inside pcall: when one raises, the
 -- Rust side aborts the generation, and the error is raised again here, as it
--- was, from the call that ran the callback (poll, wait or send).
+-- was, from the call that ran the callback (poll, wait or send). Callbacks
+-- only run inside those calls, so one slot holds the error on its way out.
 local FAILED = {}
-local callback_errors = setmetatable({}, { __mode = "k" })
+local callback_error -- { error } while a callback's error waits to be raised again
 
-local function guard(f, state)
+local function guard(f)
   if type(f) ~= "function" then
     return f -- not a function: let the option check report it
   end
@@ -93,16 +94,16 @@ local function guard(f, state)
     if result[1] then
       return result[2]
     end
-    state.failed, state.error = true, result[2]
+    callback_error = { result[2] }
     return FAILED
   end
 end
 
-local function reraise(handle)
-  local state = callback_errors[handle]
-  if state and state.failed then
-    state.failed = false
-    error(state.error, 0)
+local function reraise()
+  local failed = callback_error
+  if failed then
+    callback_error = nil
+    error(failed[1], 0)
   end
 end
 
@@ -111,10 +112,10 @@ end
 -- script's mistake, raised at its line.
 local function handle_call(name, raw, handle, depth, ...)
   local value, message, kind, err = raw(handle, ...)
+  reraise()
   if message == nil and kind ~= nil then
     argerror(name, 1, kind, err, depth + 1)
   end
-  reraise(handle)
   return value, message, kind, err
 end
 
@@ -130,54 +131,45 @@ function Handle.wait(handle, ...)
 end
 core.set_live_methods(Stream, stream_call, Handle, FAILED)
 
+local CALLBACKS = { "on_text", "on_event", "on_permission", "on_question" }
+
+-- A copy of an option table with its callbacks guarded.
+local function guarded(options)
+  if type(options) ~= "table" then
+    return options
+  end
+  local wrapped = {}
+  for key, value in pairs(options) do
+    wrapped[key] = value
+  end
+  for _, key in ipairs(CALLBACKS) do
+    wrapped[key] = guard(options[key])
+  end
+  return wrapped
+end
+
 -- Arguments after `client`: session, prompt, options (passed on as given,
 -- so that a missing one is reported as "no value", like the raw call would).
 local function start_async(name, shift, depth, client, ...)
-  local state = {}
   local args = pack(...)
-  local options = args[3]
-  if type(options) == "table" then
-    local wrapped = {}
-    for key, value in pairs(options) do
-      wrapped[key] = value
-    end
-    wrapped.on_text = guard(options.on_text, state)
-    wrapped.on_event = guard(options.on_event, state)
-    wrapped.on_permission = guard(options.on_permission, state)
-    args[3] = wrapped
-  end
+  args[3] = guarded(args[3])
   local value, message, kind, err = core.send_async(client, unpack(args, 1, args.n))
   if message == nil and kind ~= nil then
     argerror(name, shift, kind, err, depth + 1)
   end
-  if value then
-    callback_errors[value] = state
-  end
   return value, message, kind, err
 end
 
-local function has_callbacks(options)
-  return type(options) == "table"
-    and (options.on_text ~= nil or options.on_event ~= nil or options.on_permission ~= nil)
-end
-
--- send with callbacks streams: it is send_async followed by wait.
+-- send is send_async followed by wait: the session is watched either way,
+-- so that a permission request or a question never leaves it waiting.
 local function send(shift, client, ...)
-  if has_callbacks((select(3, ...))) then
-    local handle, message, kind, err = start_async("send", shift, 3, client, ...)
-    if not handle then
-      return nil, message, kind, err
-    end
-    local reply
-    reply, message, kind, err = handle_call("send", core.handle_wait, handle, 3)
-    Handle.cancel(handle) -- joins the finished background thread now, not at collection
-    return reply, message, kind, err
+  local handle, message, kind, err = start_async("send", shift, 3, client, ...)
+  if not handle then
+    return nil, message, kind, err
   end
-  local value, message, kind, err = core.send(client, ...)
-  if message == nil and kind ~= nil then
-    argerror("send", shift, kind, err, 3)
-  end
-  return value, message, kind, err
+  local reply
+  reply, message, kind, err = handle_call("send", core.handle_wait, handle, 3)
+  return reply, message, kind, err
 end
 
 function Client:send(...)
@@ -205,8 +197,19 @@ core.set_client_methods(Client)
 core.set_checked(checked)
 setmetatable(Client, { __index = core.operation_method })
 
-M.connect = checked("connect", core.connect, 0)
-M.serve = checked("serve", core.serve, 0)
+
+-- connect and serve take default on_permission / on_question for every send.
+local function opener(name, raw)
+  return function(options, ...)
+    local value, message, kind, err = raw(guarded(options), ...)
+    if message == nil and kind ~= nil then
+      argerror(name, 0, kind, err, 2)
+    end
+    return exact(value, message, kind, err)
+  end
+end
+M.connect = opener("connect", core.connect)
+M.serve = opener("serve", core.serve)
 
 -- Every method in function form, as libaihelloworld.lua-style scripts call
 -- them: opencode.send(client, id, text).

@@ -14,7 +14,18 @@ use super::{client_arg, raw, Failure, LuaClient, Raw};
 use crate::client::{Client, Error};
 use crate::server::{ServeOptions, Server};
 
-const SERVE_KEYS: &[&str] = &["bin", "hostname", "port", "password", "config", "timeout", "cwd", "env"];
+const SERVE_KEYS: &[&str] = &[
+    "bin",
+    "hostname",
+    "port",
+    "password",
+    "config",
+    "timeout",
+    "cwd",
+    "env",
+    "on_permission",
+    "on_question",
+];
 
 pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     core.set("serve", raw(lua, serve)?)?;
@@ -153,8 +164,13 @@ fn serve(lua: &Lua, args: &Args) -> Raw {
         }
     }
 
+    let mut config = crate::client::Config::from_env();
+    let handlers = super::live::client_handlers(lua, &options, &mut config)?;
     let server = Server::start(&serve)?;
-    let client = Client::new(server.config()).map_err(|e| args.error(1, e.to_string()))?;
+    let mut server_config = server.config();
+    server_config.permissions = config.permissions;
+    server_config.questions = config.questions;
+    let client = Client::new(server_config).map_err(|e| args.error(1, e.to_string()))?;
     if let Err(error) = client.health() {
         let message = format!(
             "{} serve listens on {} but does not answer: {}; its last output: {}",
@@ -166,10 +182,12 @@ fn serve(lua: &Lua, args: &Args) -> Raw {
         drop(server);
         return Err(Failure::Call(Error::new(error.kind(), error.status(), message)));
     }
-    Ok(Value::UserData(lua.create_userdata(LuaClient {
+    let client = lua.create_userdata(LuaClient {
         client,
         server: Some(Arc::new(server)),
-    })?))
+    })?;
+    client.set_user_value(handlers)?;
+    Ok(Value::UserData(client))
 }
 
 /// A value in an error message: numbers as they are, other values by type.

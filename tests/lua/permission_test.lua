@@ -32,11 +32,7 @@ T.test("reply_permission_answers_from_outside", function()
   -- session.status too, to know the stream is live before the send (see T.until_live).
   local stream = assert(client:events({ session = s, types = { "permission.asked", "session.status" } }))
   T.truthy(T.until_live(client, stream, s), "the stream shows the session's events")
-  local handle = assert(client:send_async(s, "[[bash:echo outside]]", {
-    on_permission = function()
-      return nil -- rejected, unless answered first below
-    end,
-  }))
+  local handle = assert(client:send_async(s, "[[bash:echo outside]]", { on_permission = "leave" }))
   local request
   for _ = 1, 100 do
     request = assert(stream:next(30))
@@ -49,6 +45,106 @@ T.test("reply_permission_answers_from_outside", function()
   local reply = assert(handle:wait(30))
   T.eq(reply.text, "tool said: outside", "tool ran")
   stream:close()
+  client:delete(s)
+end)
+
+T.test("plain_send_without_a_handler_fails_with_kind_permission", function()
+  local s = assert(client:new_session({ permission = { bash = "ask" } }))
+  local started = os.time()
+  local err = T.fails("permission", client:send(s, "[[bash:echo plain]]"))
+  T.matches(err.message, "bash %(echo plain%)", "names the request")
+  T.matches(err.message, "on_permission", "says how to answer")
+  T.truthy(os.time() - started < 20, "did not wait")
+  client:delete(s)
+end)
+
+T.test("on_question_answers_and_the_tool_result_reaches_the_ai", function()
+  local s = assert(client:new_session())
+  local asked
+  local pieces = {}
+  local reply = assert(client:send(s, "[[question]]", {
+    on_question = function(request)
+      asked = request
+      return { { "blue" } }
+    end,
+    on_text = function(delta)
+      pieces[#pieces + 1] = delta
+    end,
+  }))
+  T.eq(asked.questions[1].question, "Which color?", "request.questions")
+  T.eq(asked.questions[1].options[2].label, "blue", "options")
+  T.matches(reply.text, '"Which color%?"="blue"', "the answer reached the AI")
+  T.eq(table.concat(pieces), reply.text, "on_text pieces add up to the reply")
+  client:delete(s)
+end)
+
+T.test("questions_are_refused_by_default", function()
+  local s = assert(client:new_session())
+  local err = T.fails("question", client:send(s, "[[question]]"))
+  T.matches(err.message, "Which color%?", "names the question")
+  T.matches(err.message, "on_question", "says how to answer")
+  client:delete(s)
+end)
+
+T.test("client_level_handlers_answer_every_send", function()
+  local asked = 0
+  local c = assert(opencode.connect({
+    url = arg[1],
+    timeout = 20,
+    on_question = function()
+      asked = asked + 1
+      return { { "red" } }
+    end,
+    on_permission = function()
+      return "once"
+    end,
+  }))
+  local s = assert(c:new_session({ permission = { bash = "ask" } }))
+  T.matches(assert(c:send(s, "[[question]]")).text, '"Which color%?"="red"', "question answered by the default")
+  T.eq(asked, 1, "default called")
+  T.eq(assert(c:send(s, "[[bash:echo dflt]]")).text, "tool said: dflt", "permission answered by the default")
+  -- A send's own handler wins over the client's.
+  T.fails("question", c:send(s, "[[question]]", { on_question = function() end }))
+  T.eq(asked, 1, "the send's own handler was asked instead")
+  c:delete(s)
+end)
+
+T.test("send_timeout_aborts_so_the_next_send_in_the_session_works", function()
+  local c = assert(opencode.connect({ url = arg[1], timeout = 20, send_timeout = 1 }))
+  local s = assert(c:new_session())
+  local err = T.fails("timeout", c:send(s, "[[sleep:30000]] slow"))
+  T.matches(err.message, "aborted", "says it aborted")
+  local started = os.time()
+  T.eq(assert(c:send(s, "quick")).text, "echo: quick", "next send in the same session")
+  T.truthy(os.time() - started < 10, "not blocked by the old generation")
+  c:delete(s)
+end)
+
+-- Last: an "always" answer outlives the session.
+T.test("on_permission_always_and_reject", function()
+  local s = assert(client:new_session({ permission = { bash = "ask" } }))
+  local asked = 0
+  local always = function()
+    asked = asked + 1
+    return "always"
+  end
+  T.eq(assert(client:send(s, "[[bash:printf one]]", { on_permission = always })).text, "tool said: one", "always")
+  T.eq(assert(client:send(s, "[[bash:printf one]]", { on_permission = always })).text, "tool said: one", "again")
+  -- (at most: "always" is remembered by the project, so a second run of this
+  -- file against the same server is not asked at all)
+  T.truthy(asked <= 1, "always is remembered")
+  local err = T.fails("permission", client:send(s, "[[bash:pwd]]", {
+    on_permission = function()
+      return "reject"
+    end,
+  }))
+  T.matches(err.message, "on_permission refused", "a handler's refusal fails the send")
+  local err2 = T.fails("permission", client:send(s, "[[bash:whoami]]", {
+    on_permission = function()
+      return nil
+    end,
+  }))
+  T.matches(err2.message, "refused", "nil refuses too")
   client:delete(s)
 end)
 

@@ -1,10 +1,11 @@
 -- Callbacks, permissions and abort against fake servers (see tests/streams.rs).
--- Arguments: URLs of the permission, callback-error and abort fakes.
+-- Arguments: URLs of the permission, callback-error and abort fakes, of one
+-- that never answers unless aborted, and of one more that asks for a permission.
 local dir = arg[0]:match("^(.*)[/\\]") or "."
 local T = dofile(dir .. "/testlib.lua")
 local opencode = require("opencode")
 
-local permission_url, callback_url, abort_url = arg[1], arg[2], arg[3]
+local permission_url, callback_url, abort_url, slow_url, asking_url = arg[1], arg[2], arg[3], arg[4], arg[5]
 
 T.test("permission_asked_calls_the_handler_and_posts_its_answer", function()
   local client = assert(opencode.connect(permission_url))
@@ -55,17 +56,17 @@ T.test("abort_mid_send_gives_kind_aborted", function()
 end)
 
 T.test("wait_times_out_but_the_send_goes_on", function()
-  local client = assert(opencode.connect(abort_url))
-  local handle = assert(client:send_async("ses_abort", "x"))
+  local client = assert(opencode.connect(slow_url))
+  local handle = assert(client:send_async("ses_slow", "x"))
   T.fails("timeout", handle:wait(0.1))
   T.eq(handle:cancel(), true, "cancel")
   T.fails("closed", handle:poll())
 end)
 
 T.test("a_wrong_answer_from_on_permission_is_raised_at_the_callers_line", function()
-  local client = assert(opencode.connect(permission_url))
+  local client = assert(opencode.connect(asking_url))
   local ok, message = pcall(function()
-    local _ = client:send("ses_perm", "list files", {
+    local _ = client:send("ses_ask", "list files", {
       on_permission = function()
         return { "always" }
       end,

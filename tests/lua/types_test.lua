@@ -206,7 +206,7 @@ T.test("option_tables_match", function()
   end
   check("connect options", "opencode.ConnectOptions", opencode.connect, { __probe = 1 })
   check("new_session options", "opencode.NewSessionOptions", client.new_session, client, { __probe = 1 })
-  check("send options", "opencode.SendOptions", client.send, client, "ses_1", "x", { __probe = 1 })
+  check("send options", "opencode.SendAsyncOptions", client.send, client, "ses_1", "x", { __probe = 1 })
   check("prompt_async options", "opencode.SendOptions", client.prompt_async, client, "ses_1", "x", { __probe = 1 })
   check("send_async options", "opencode.SendAsyncOptions", client.send_async, client, "ses_1", "x", { __probe = 1 })
   check("events options", "opencode.EventOptions", client.events, client, { __probe = 1 })

@@ -1,0 +1,25 @@
+-- Ctrl-C during a blocking call: run by tests/real_server.rs, which sends
+-- SIGINT once this prints "ready". Arguments: server URL, and what to block
+-- in: "send" (a plain send of a long generation), "wait" (a handle's wait) or
+-- "next" (an event stream's next).
+local opencode = require("opencode")
+local url, call = assert(arg[1]), arg[2] or "send"
+local client = assert(opencode.connect(url))
+local session = assert(client:new_session())
+local function ready()
+  io.stdout:write("ready ", session.id, "\n")
+  io.stdout:flush()
+end
+if call == "send" then
+  ready()
+  client:send(session, "[[sleep:30000]] long")
+elseif call == "wait" then
+  local handle = assert(client:send_async(session, "[[sleep:30000]] long"))
+  ready()
+  handle:wait()
+else
+  local stream = assert(client:events({ session = session }))
+  ready()
+  stream:next()
+end
+io.stdout:write("not interrupted\n")
