@@ -137,26 +137,29 @@ fn big_sends_to_a_server_that_closes_early_fail_with_connect() {
 }
 
 #[test]
-fn a_big_send_on_a_kept_alive_connection_the_server_closed_fails_with_connect() {
+fn a_big_prompt_on_a_kept_alive_connection_the_server_closed_fails_with_connect() {
     sigpipe_at_default();
     let server = stale();
-    // Its health check leaves the first connection open for the first send.
+    // Its health check leaves the first connection open for the first prompt.
+    // (prompt_async writes from the caller's thread; sends write from the
+    // client's background thread, where SIGPIPE is blocked for good.)
     let client = Client::connect(config(&server.url())).unwrap();
     let prompt = big_prompt();
     for round in 1..=3 {
         let err = client
-            .send("ses_x", prompt.as_str(), &SendOptions::default())
-            .expect_err("send of a big prompt succeeded");
+            .prompt_async("ses_x", prompt.as_str(), &SendOptions::default())
+            .expect_err("prompt_async of a big prompt succeeded");
         assert_eq!(err.kind(), ErrorKind::Connect, "round {round}: {err}");
         assert_eq!(err.status(), None, "{err}");
         // A new connection, left open for the next round.
         assert!(client.health().unwrap().healthy, "round {round}");
     }
+    // Each big prompt went out on the connection a health check had opened
+    // (the server closed it unread), and none was answered.
+    assert_eq!(server.connections(), STALE_ROUNDS + 1);
+    assert_eq!(server.count("POST", "/session/ses_x/prompt_async"), 0);
     let reply = client.send("ses_x", "hello", &SendOptions::default()).unwrap();
     assert_eq!(reply.text(), "echo: hello");
-    // Each big send went out on the connection a health check had opened
-    // (the server closed it unread), and only the small one was answered.
-    assert_eq!(server.connections(), STALE_ROUNDS + 1);
     assert_eq!(server.count("POST", "/session/ses_x/message"), 1);
 }
 

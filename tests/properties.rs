@@ -488,7 +488,6 @@ fn the_event_stream_survives_arbitrary_bytes() {
     let mut config = Config::with_url(server.url());
     config.password = None;
     config.timeout = Duration::from_secs(5);
-    let client = Client::new(config).unwrap();
     let mut runner = TestRunner::new(ProptestConfig {
         cases: 24,
         failure_persistence: None,
@@ -497,6 +496,9 @@ fn the_event_stream_survives_arbitrary_bytes() {
     runner
         .run(&proptest::collection::vec(any::<u8>(), 0..2048), |bytes| {
             *garbage.lock().unwrap() = bytes;
+            // A client of its own: a client's streams share one connection,
+            // which would still be reading the last case's bytes.
+            let client = Client::new(config.clone()).unwrap();
             let stream = client
                 .events(EventOptions::default().types(["test.marker"]))
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -44,13 +44,15 @@ T.test("send_async of a big prompt to a server that closes early", function()
   T.eq(assert(assert(early:send_async("ses_x", "hello")):wait(30)).text, "echo: hello", "afterwards")
 end)
 
-T.test("send of a big prompt on a kept-alive connection the server closes", function()
-  -- connect's health check leaves its connection open for the send to reuse;
-  -- the server closes it as the send starts (its first three health answers).
+T.test("prompt_async of a big prompt on a kept-alive connection the server closes", function()
+  -- connect's health check leaves its connection open for the prompt to
+  -- reuse (prompt_async writes from this thread; sends write from the
+  -- client's background thread); the server closes it as the prompt starts
+  -- (its first three health answers).
   local stale = assert(opencode.connect{ url = stale_url, timeout = 10, send_timeout = 20 })
   for round = 1, 3 do
-    T.fails("connect", stale:send("ses_x", BIG))
-    -- A new connection, left open for the next round's send.
+    T.fails("connect", stale:prompt_async("ses_x", BIG))
+    -- A new connection, left open for the next round's prompt.
     T.eq(assert(stale:health()).healthy, true, "health, round " .. round)
   end
   T.eq(assert(stale:send("ses_x", "hello")).text, "echo: hello", "a small send afterwards")
