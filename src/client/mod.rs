@@ -460,6 +460,14 @@ impl Client {
         EventStream::open(self.hub()?, Endpoint::global(), options)
     }
 
+    /// A descriptor that is readable while any stream or background send of
+    /// this client (and its clones) has something to deliver, for event loops
+    /// that wait on many at once; take what waits with each one's `try_next`.
+    /// Valid for as long as the client, its clones, streams or handles live.
+    pub fn fd(&self) -> Result<std::os::fd::RawFd, Error> {
+        Ok(self.hub()?.inner().beacon.fd())
+    }
+
     /// The client's hub, started on first use.
     fn hub(&self) -> Result<Arc<Hub>, Error> {
         let mut hub = self.hub.lock().unwrap_or_else(|e| e.into_inner());

@@ -119,6 +119,12 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         })?,
     )?;
     core.set(
+        "fd",
+        raw(lua, |_, args| {
+            Ok(Value::Integer(client_arg(args, 1)?.fd()? as mlua::Integer))
+        })?,
+    )?;
+    core.set(
         "set_client_methods",
         lua.create_function(|lua, methods: Table| lua.set_named_registry_value(CLIENT_METHODS, methods))?,
     )?;
