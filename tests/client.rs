@@ -78,7 +78,7 @@ fn assert_one_line(err: &Error) {
 fn connect_succeeds_when_health_answers() {
     let server = always(health());
     let client = Client::connect(config(&server.url())).expect("connect");
-    let request = server.single_request();
+    let request = server.single_call();
     assert_eq!(
         (request.method.as_str(), request.path.as_str()),
         ("GET", "/global/health")
@@ -113,7 +113,7 @@ fn basic_auth_header_is_sent_when_a_password_is_set() {
     Client::new(config).unwrap().health().unwrap();
     // base64("alice:secret")
     assert_eq!(
-        server.single_request().header("authorization"),
+        server.single_call().header("authorization"),
         Some("Basic YWxpY2U6c2VjcmV0")
     );
 }
@@ -131,7 +131,7 @@ fn basic_auth_username_defaults_to_opencode() {
     Client::new(config).unwrap().health().unwrap();
     // base64("opencode:secret")
     assert_eq!(
-        server.single_request().header("authorization"),
+        server.single_call().header("authorization"),
         Some("Basic b3BlbmNvZGU6c2VjcmV0")
     );
 }
@@ -140,7 +140,7 @@ fn basic_auth_username_defaults_to_opencode() {
 fn no_authorization_header_without_a_password() {
     let server = always(health());
     client(&server).health().unwrap();
-    assert_eq!(server.single_request().header("authorization"), None);
+    assert_eq!(server.single_call().header("authorization"), None);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn credentials_in_the_url_are_sent_as_basic_auth() {
     let client = Client::new(config(&url)).unwrap();
     client.health().unwrap();
     // base64("bob:pw")
-    assert_eq!(server.single_request().header("authorization"), Some("Basic Ym9iOnB3"));
+    assert_eq!(server.single_call().header("authorization"), Some("Basic Ym9iOnB3"));
     assert_eq!(client.url(), server.url());
 }
 
@@ -161,7 +161,7 @@ fn directory_header_is_sent_when_directory_is_set() {
     config.directory = Some("/home/me/my project/ü".into());
     Client::new(config).unwrap().health().unwrap();
     assert_eq!(
-        server.single_request().header("x-opencode-directory"),
+        server.single_call().header("x-opencode-directory"),
         Some("/home/me/my%20project/%C3%BC")
     );
 }
@@ -170,14 +170,14 @@ fn directory_header_is_sent_when_directory_is_set() {
 fn no_directory_header_when_directory_is_unset() {
     let server = always(health());
     client(&server).health().unwrap();
-    assert_eq!(server.single_request().header("x-opencode-directory"), None);
+    assert_eq!(server.single_call().header("x-opencode-directory"), None);
 }
 
 #[test]
 fn user_agent_names_the_client() {
     let server = always(health());
     client(&server).health().unwrap();
-    let request = server.single_request();
+    let request = server.single_call();
     let agent = request.header("user-agent").unwrap();
     assert!(agent.starts_with("opencode-lua/"), "{agent}");
 }
@@ -187,7 +187,7 @@ fn base_url_path_is_kept_as_a_prefix() {
     let server = always(health());
     let client = Client::new(config(&format!("{}/opencode", server.url()))).unwrap();
     client.health().unwrap();
-    assert_eq!(server.single_request().path, "/opencode/global/health");
+    assert_eq!(server.single_call().path, "/opencode/global/health");
 }
 
 // ---- sessions ----
@@ -196,7 +196,7 @@ fn base_url_path_is_kept_as_a_prefix() {
 fn sessions_lists_every_session_with_unknown_fields_kept() {
     let server = always(Answer::json(200, json!([session_json("ses_a"), session_json("ses_b")])));
     let sessions = client(&server).sessions().unwrap();
-    let request = server.single_request();
+    let request = server.single_call();
     assert_eq!((request.method.as_str(), request.path.as_str()), ("GET", "/session"));
     let ids: Vec<&str> = sessions.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["ses_a", "ses_b"]);
@@ -208,7 +208,7 @@ fn sessions_lists_every_session_with_unknown_fields_kept() {
 fn session_gets_one_session_by_id() {
     let server = always(Answer::json(200, session_json("ses_x")));
     let session = client(&server).session("ses_x").unwrap();
-    let request = server.single_request();
+    let request = server.single_call();
     assert_eq!(
         (request.method.as_str(), request.path.as_str()),
         ("GET", "/session/ses_x")
@@ -220,7 +220,7 @@ fn session_gets_one_session_by_id() {
 fn session_id_is_escaped_so_it_cannot_reach_another_endpoint() {
     let server = always(Answer::json(200, session_json("x")));
     let _ = client(&server).session("../global/health?x=1");
-    assert_eq!(server.single_request().path, "/session/..%2Fglobal%2Fhealth%3Fx%3D1");
+    assert_eq!(server.single_call().path, "/session/..%2Fglobal%2Fhealth%3Fx%3D1");
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn new_session_posts_title_parent_and_permission() {
         .parent_id("ses_parent")
         .permission(rules.clone());
     let session = client(&server).new_session(&request).unwrap();
-    let sent = server.single_request();
+    let sent = server.single_call();
     assert_eq!((sent.method.as_str(), sent.path.as_str()), ("POST", "/session"));
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -250,14 +250,14 @@ fn new_session_posts_title_parent_and_permission() {
 fn new_session_without_options_posts_an_empty_object() {
     let server = always(Answer::json(200, json!({"id": "ses_new"})));
     client(&server).new_session(&NewSession::new()).unwrap();
-    assert_eq!(server.single_request().body_text(), "{}");
+    assert_eq!(server.single_call().body_text(), "{}");
 }
 
 #[test]
 fn delete_sends_delete_and_returns_true() {
     let server = always(Answer::json(200, json!(true)));
     assert!(client(&server).delete("ses_x").unwrap());
-    let request = server.single_request();
+    let request = server.single_call();
     assert_eq!(
         (request.method.as_str(), request.path.as_str()),
         ("DELETE", "/session/ses_x")
@@ -268,7 +268,7 @@ fn delete_sends_delete_and_returns_true() {
 fn abort_posts_to_the_abort_endpoint() {
     let server = always(Answer::json(200, json!(true)));
     assert!(client(&server).abort("ses_x").unwrap());
-    let request = server.single_request();
+    let request = server.single_call();
     assert_eq!(
         (request.method.as_str(), request.path.as_str()),
         ("POST", "/session/ses_x/abort")
@@ -282,7 +282,7 @@ fn abort_posts_to_the_abort_endpoint() {
 fn send_posts_a_text_part() {
     let server = always(hello_reply());
     send_text(&client(&server), "hello").unwrap();
-    let request = server.single_request();
+    let request = server.single_call();
     assert_eq!(
         (request.method.as_str(), request.path.as_str()),
         ("POST", "/session/ses_x/message")
@@ -300,7 +300,7 @@ fn send_includes_model_agent_and_system_when_given() {
     options.system = Some("be brief".into());
     client(&server).send("ses_x", "hello", &options).unwrap();
     assert_eq!(
-        server.single_request().json(),
+        server.single_call().json(),
         json!({
             "parts": [{"type": "text", "text": "hello"}],
             "model": {"providerID": "anthropic", "modelID": "claude-sonnet"},
@@ -320,7 +320,7 @@ fn send_passes_parts_through_unchanged() {
     client(&server)
         .send("ses_x", Prompt::Parts(parts.clone()), &SendOptions::default())
         .unwrap();
-    assert_eq!(server.single_request().json(), json!({ "parts": parts }));
+    assert_eq!(server.single_call().json(), json!({ "parts": parts }));
 }
 
 #[test]
@@ -512,8 +512,19 @@ fn send_waits_past_the_call_timeout_without_a_send_timeout() {
 }
 
 #[test]
-fn send_times_out_after_send_timeout() {
-    let server = always(hello_reply().after(Duration::from_secs(5)));
+fn send_times_out_after_send_timeout_and_aborts_the_generation() {
+    // The reply would take 20 s; everything else answers at once.
+    let server = FakeServer::start(|request: &Request| match request.path.as_str() {
+        "/global/health" => health(),
+        "/global/event" => Answer::sse(
+            &[json!({"payload": {"type": "server.connected", "properties": {}}})],
+            Duration::ZERO,
+            Duration::from_secs(30),
+        ),
+        "/session/ses_x/message" => hello_reply().after(Duration::from_secs(20)),
+        "/session/ses_x/abort" => Answer::json(200, json!(true)),
+        _ => Answer::json(200, json!([])),
+    });
     let mut config = quick_config(&server);
     config.timeout = Duration::from_secs(5);
     config.send_timeout = Some(Duration::from_millis(300));
@@ -521,8 +532,10 @@ fn send_times_out_after_send_timeout() {
     let started = Instant::now();
     let err = send_text(&client, "hello").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.message().contains("the generation was aborted"), "{err}");
+    // Bounded by send_timeout, not by the reply (20 s) nor Config.timeout (5 s).
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(5),
         "took {:?}",
         started.elapsed()
     );
@@ -531,6 +544,7 @@ fn send_times_out_after_send_timeout() {
         1,
         "a timed-out send is not retried"
     );
+    assert_eq!(server.requests_to("/session/ses_x/abort").len(), 1, "and its generation is aborted");
 }
 
 // ---- retries and connections ----
@@ -540,7 +554,7 @@ fn drops_first_message() -> FakeServer {
     let messages = Arc::new(AtomicUsize::new(0));
     FakeServer::start(move |request: &Request| match request.path.as_str() {
         "/global/health" => health(),
-        _ if messages.fetch_add(1, Ordering::SeqCst) == 0 => Answer::Close,
+        "/session/ses_x/message" if messages.fetch_add(1, Ordering::SeqCst) == 0 => Answer::Close,
         _ => hello_reply(),
     })
 }
@@ -610,7 +624,12 @@ fn open_on_our_end(server_port: u16) -> bool {
 fn sequential_calls_reuse_one_connection() {
     let server = FakeServer::start(|request: &Request| match request.path.as_str() {
         "/global/health" => health(),
-        "/session" => Answer::json(200, json!([])),
+        "/global/event" => Answer::sse(
+            &[json!({"payload": {"type": "server.connected", "properties": {}}})],
+            Duration::ZERO,
+            Duration::from_secs(30),
+        ),
+        "/session" | "/permission" | "/question" => Answer::json(200, json!([])),
         _ => hello_reply(),
     });
     let client = client(&server);
@@ -619,8 +638,12 @@ fn sequential_calls_reuse_one_connection() {
     send_text(&client, "one").unwrap();
     client.health().unwrap();
     send_text(&client, "two").unwrap();
-    assert_eq!(server.requests().len(), 5);
-    assert_eq!(server.connections(), 1);
+    send_text(&client, "three").unwrap();
+    assert_eq!(server.calls().len(), 6);
+    // The calls made on this thread share one connection; the sends travel
+    // on the client's background one, beside its event stream (and, if a
+    // send was still running then, a request for pending permissions).
+    assert!(server.connections() <= 4, "{} connections", server.connections());
 }
 
 // ---- what errors and debug output show ----

@@ -35,6 +35,10 @@ use super::{read_at_most, Error, ErrorKind, HttpRequest, Origin};
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// A connection that lasted this long was a good one: the next loss starts
+/// the backoff over. One that drops sooner (a server that answers and hangs
+/// up) backs off like a failed attempt.
+const STABLE: Duration = Duration::from_secs(5);
 /// How long the subscription stays open after its last subscriber left.
 const LINGER: Duration = Duration::from_secs(10);
 /// When, after each connection, pending requests are asked for.
@@ -460,7 +464,7 @@ async fn subscription(inner: Arc<Inner>, feed: Arc<Feed>) {
                 feed.set_link(Link::Down(error.clone()));
                 // An answer that will not change, or a stream whose opener
                 // does not wait to see it open: streams end, sends go on without.
-                let lasting = matches!(error.kind(), ErrorKind::Auth | ErrorKind::NotFound);
+                let lasting = matches!(error.kind(), ErrorKind::Auth | ErrorKind::NotFound | ErrorKind::Decode);
                 if lasting || (!feed.endpoint.greets && !ever_up) {
                     feed.fail_streams(&error);
                     feed.lock().subscribed = false;
@@ -472,25 +476,19 @@ async fn subscription(inner: Arc<Inner>, feed: Arc<Feed>) {
                 }
                 let retry = Instant::now() + backoff;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
-                while !std::mem::take(&mut feed.lock().retry_now) {
-                    tokio::select! {
-                        _ = sleep_until(retry) => break,
-                        _ = feed.changed.notified() => {
-                            if feed.stop_if_unused() {
-                                return;
-                            }
-                        }
-                    }
+                if !pause(&feed, retry).await {
+                    return;
                 }
                 continue;
             }
         };
         ever_up = true;
+        let up_since = Instant::now();
         feed.set_link(Link::Up);
         if lost {
             feed.dispatch([Event::synthetic(RECONNECTED)], false);
         }
-        (announced, backoff) = (false, FIRST_BACKOFF);
+        announced = false;
         if feed.has_sends() {
             tokio::spawn(poll_requests(inner.clone(), feed.clone()));
         }
@@ -529,8 +527,34 @@ async fn subscription(inner: Arc<Inner>, feed: Arc<Feed>) {
         if feed.stop_if_unused() {
             return;
         }
-        sleep(decoder.retry().unwrap_or(FIRST_BACKOFF)).await;
+        let wait = if up_since.elapsed() >= STABLE {
+            backoff = FIRST_BACKOFF;
+            decoder.retry().unwrap_or(FIRST_BACKOFF)
+        } else {
+            let wait = backoff.max(decoder.retry().unwrap_or_default());
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            wait
+        };
+        if !pause(&feed, Instant::now() + wait).await {
+            return;
+        }
     }
+}
+
+/// Waits until `until`, or less when a new subscriber wants an answer now
+/// (see [`State::retry_now`]); `false` when nobody listens any more.
+async fn pause(feed: &Feed, until: Instant) -> bool {
+    while !std::mem::take(&mut feed.lock().retry_now) {
+        tokio::select! {
+            _ = sleep_until(until) => break,
+            _ = feed.changed.notified() => {
+                if feed.stop_if_unused() {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 async fn sleep_until_or_forever(deadline: Option<Instant>) {
@@ -625,6 +649,23 @@ async fn open(
             .and_then(Result::ok)
             .unwrap_or_default();
         return Err(origin.status_error(&what, status, &start));
+    }
+    // A server that answers with something else (a proxy's page, a JSON
+    // error) will answer the same next time: not worth reconnecting to.
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("text/event-stream");
+    if !content_type.contains("event-stream") {
+        return Err(Error::new(
+            ErrorKind::Decode,
+            Some(status.as_u16()),
+            format!(
+                "opencode server at {} answered {what} with {content_type}, not an event stream",
+                origin.url()
+            ),
+        ));
     }
     if !endpoint.greets {
         return Ok((response, Vec::new()));

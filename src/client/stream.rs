@@ -27,7 +27,7 @@ use super::{Error, ErrorKind, HttpRequest, Origin, PermissionReply, Reply};
 /// How long a send waits for the event subscription before posting anyway
 /// (text is reconciled with the reply and requests are polled, so nothing
 /// depends on it; it only makes the first pieces of text arrive live).
-const READY_WAIT: Duration = Duration::from_secs(2);
+const READY_WAIT: Duration = Duration::from_secs(1);
 /// After the reply arrived, how long to wait for `session.idle` so that the
 /// session's last events are handed over too. Only when events are flowing:
 /// the text itself is complete without them.

@@ -205,6 +205,23 @@ impl FakeServer {
         requests.into_iter().next().unwrap()
     }
 
+    /// The requests the test's calls made: left out are those a client makes
+    /// in the background to watch a send (the event stream, and the pending
+    /// permission requests and questions it asks for after connecting).
+    pub fn calls(&self) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !(r.method == "GET" && ["/global/event", "/permission", "/question"].contains(&r.path.as_str())))
+            .collect()
+    }
+
+    /// The only call received (see [`FakeServer::calls`]); panics when there were none or several.
+    pub fn single_call(&self) -> Request {
+        let calls = self.calls();
+        assert_eq!(calls.len(), 1, "expected exactly one call, got {calls:#?}");
+        calls.into_iter().next().unwrap()
+    }
+
     /// How many TCP connections were accepted.
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
