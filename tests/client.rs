@@ -544,7 +544,11 @@ fn send_times_out_after_send_timeout_and_aborts_the_generation() {
         1,
         "a timed-out send is not retried"
     );
-    assert_eq!(server.requests_to("/session/ses_x/abort").len(), 1, "and its generation is aborted");
+    assert_eq!(
+        server.requests_to("/session/ses_x/abort").len(),
+        1,
+        "and its generation is aborted"
+    );
 }
 
 // ---- retries and connections ----

@@ -18,6 +18,7 @@ mod asked;
 mod error;
 mod events;
 mod hub;
+pub(crate) mod interrupt;
 mod notify;
 pub mod operation;
 mod operations;
@@ -722,12 +723,19 @@ impl Client {
     /// own tasks catch up on what happened while no call was running (a server
     /// closing an idle keep-alive connection, say) before a request picks one.
     /// All of a call's socket I/O happens in here, on the caller's thread,
-    /// shielded from SIGPIPE (see crate::sigpipe).
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
+    /// shielded from SIGPIPE (see crate::sigpipe), and a probe the caller's
+    /// host installed (see [`interrupt`]) can end the wait.
+    fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         crate::sigpipe::shielded(|| {
             self.runtime.block_on(async {
                 tokio::task::yield_now().await;
-                future.await
+                if !interrupt::probing() {
+                    return future.await;
+                }
+                tokio::select! {
+                    result = future => result,
+                    _ = interrupt::requested() => Err(interrupt::error()),
+                }
             })
         })
     }

@@ -211,7 +211,9 @@ impl FakeServer {
     pub fn calls(&self) -> Vec<Request> {
         self.requests()
             .into_iter()
-            .filter(|r| !(r.method == "GET" && ["/global/event", "/permission", "/question"].contains(&r.path.as_str())))
+            .filter(|r| {
+                !(r.method == "GET" && ["/global/event", "/permission", "/question"].contains(&r.path.as_str()))
+            })
             .collect()
     }
 
