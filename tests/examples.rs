@@ -96,6 +96,28 @@ fn luv_loop_example_keeps_the_loop_free_while_waiting() {
 }
 
 #[test]
+fn luv_many_example_waits_on_one_descriptor_for_several_sends() {
+    let server = server();
+    for runner in [
+        Runner::stock(STOCK[0].0, STOCK[0].1),
+        Runner::stock(STOCK[2].0, STOCK[2].1),
+    ] {
+        let output = run_bounded(
+            example(&runner, "luv_many.lua", &["red", "green", "blue"], &server),
+            Duration::from_secs(60),
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{}: {stdout}\n{}",
+            runner.name(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(stdout, "echo: red\necho: green\necho: blue\n", "{}", runner.name());
+    }
+}
+
+#[test]
 fn watch_example_prints_the_events_of_a_session() {
     let server = server();
     let client = Client::connect(Config::with_url(server.url())).unwrap();

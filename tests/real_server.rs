@@ -449,10 +449,18 @@ fn ctrl_c_interrupts_blocking_calls_in_stock_interpreters() {
             .text(),
         "echo: warm"
     );
+    // Accepts connections and never answers: what a connect waits on.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
     for (interpreter, lua) in STOCK.iter().filter(|(name, _)| ["lua5.4", "luajit"].contains(name)) {
         let runner = Runner::stock(interpreter, lua);
-        for call in ["send", "wait", "next"] {
-            let (took, stderr, session) = interrupt(&runner, server.url(), call);
+        for call in ["send", "wait", "next", "call", "connect"] {
+            let url = if call == "connect" {
+                silent_url.as_str()
+            } else {
+                server.url()
+            };
+            let (took, stderr, session) = interrupt(&runner, url, call);
             eprintln!("{interpreter} {call}: ended {took:?} after SIGINT");
             assert!(stderr.contains("interrupted!"), "{interpreter} {call}: {stderr}");
             assert_eq!(
@@ -461,6 +469,9 @@ fn ctrl_c_interrupts_blocking_calls_in_stock_interpreters() {
                 "{interpreter} {call}: {stderr}"
             );
             assert!(took < Duration::from_millis(500), "{interpreter} {call}: took {took:?}");
+            if !["send", "wait"].contains(&call) {
+                continue;
+            }
             let status = server.request("GET", "/session/status", None).json();
             assert_ne!(
                 status[&session]["type"], "busy",

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use fake_server::{FakeServer, Reply, Request};
 use lua::{run_lua_test, Runner, STOCK};
-use opencode::client::{Client, Config, EventOptions, RECONNECTED};
+use opencode::client::{Client, Config, EventOptions, SendOptions, SendUpdate, RECONNECTED};
 use serde_json::{json, Value};
 
 fn event(kind: &str, properties: Value) -> Value {
@@ -242,4 +242,76 @@ fn callbacks_permissions_and_abort_in_the_host() {
 #[test]
 fn callbacks_permissions_and_abort_in_stock_lua54() {
     run_streams_test(&Runner::stock(STOCK[0].0, STOCK[0].1));
+}
+
+/// Whether `fd` turns readable within `wait`.
+fn readable_within(fd: std::os::fd::RawFd, wait: Duration) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut pfd, 1, wait.as_millis() as libc::c_int) == 1 }
+}
+
+#[test]
+fn the_client_descriptor_is_readable_while_any_send_has_something_to_deliver() {
+    let server = FakeServer::start(|request: &Request| {
+        let path = request.path.split('?').next().unwrap_or_default();
+        match path {
+            HEALTH => health(),
+            "/global/event" => Reply::sse(&[connected()], Duration::ZERO, Duration::from_secs(20)),
+            "/permission" | "/question" => Reply::json(200, json!([])),
+            _ if path.ends_with("/message") => {
+                std::thread::sleep(Duration::from_millis(100));
+                let session = path.split('/').nth(2).unwrap_or_default();
+                Reply::json(
+                    200,
+                    json!({"info": {"id": "msg_a", "sessionID": session, "role": "assistant"},
+                           "parts": [{"type": "text", "text": "done"}]}),
+                )
+            }
+            _ => Reply::text(404, "unexpected"),
+        }
+    });
+    let client = Client::connect(Config::with_url(server.url())).unwrap();
+    let fd = client.fd().unwrap();
+    assert_eq!(
+        client.clone().fd().unwrap(),
+        fd,
+        "one descriptor per client, clones included"
+    );
+    assert!(!readable_within(fd, Duration::ZERO), "nothing to deliver yet");
+    let handles: Vec<_> = (0..3)
+        .map(|i| {
+            client
+                .send_async(&format!("ses_{i}"), "hi", &SendOptions::default())
+                .unwrap()
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut finished = 0;
+    let mut wakeups = 0;
+    while finished < handles.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            readable_within(fd, left),
+            "{finished} of 3 finished when the time ran out"
+        );
+        wakeups += 1;
+        for handle in &handles {
+            while let Some(update) = handle.try_next() {
+                if let SendUpdate::Finished(result) = update {
+                    assert_eq!(result.expect("reply").text(), "done");
+                    finished += 1;
+                }
+            }
+        }
+    }
+    assert!(wakeups <= 100, "the loop woke {wakeups} times for 3 replies");
+    assert!(
+        !readable_within(fd, Duration::from_millis(100)),
+        "finished handles whose updates were taken deliver nothing more"
+    );
 }

@@ -298,6 +298,15 @@ function Client:abort(session) end
 ---@return string url
 function Client:url() end
 
+---One file descriptor for event loops (luv's `new_poll`, select, epoll):
+---readable while any background send or event stream of this client has
+---something to deliver; then `poll` each of them. Valid while the client lives.
+---@return integer? fd
+---@return string? message
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
+function Client:fd() end
+
 ---Stops the server `opencode.serve` started for this client (and everything
 ---it started); later calls fail with kind "connect". Does nothing for a client
 ---from `opencode.connect`. Garbage collection and the interpreter's exit stop
@@ -650,6 +659,14 @@ function opencode.abort(client, session) end
 ---@param client opencode.Client
 ---@return string url
 function opencode.url(client) end
+
+---`client:fd()` in function form.
+---@param client opencode.Client
+---@return integer? fd
+---@return string? message
+---@return opencode.ErrorKind? kind
+---@return opencode.Error? err
+function opencode.fd(client) end
 
 ---`client:close()` in function form.
 ---@param client opencode.Client

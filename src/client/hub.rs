@@ -146,6 +146,8 @@ pub(crate) struct Inner {
     pub(crate) global: Arc<Feed>,
     /// Tasks other than the subscriptions, which the thread lets finish.
     tasks: AtomicUsize,
+    /// Readable while any stream or send of the client has something to deliver.
+    pub(crate) beacon: Arc<notify::Beacon>,
 }
 
 /// One event stream held open for its subscribers.
@@ -181,6 +183,7 @@ impl Hub {
             origin,
             global: Arc::new(Feed::new(Endpoint::global(), LINGER)),
             tasks: AtomicUsize::new(0),
+            beacon: notify::Beacon::new().map_err(|e| failed("a pipe", e))?,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let tasks = inner.clone();

@@ -18,6 +18,7 @@ mod asked;
 mod error;
 mod events;
 mod hub;
+pub(crate) mod interrupt;
 mod notify;
 pub mod operation;
 mod operations;
@@ -460,6 +461,14 @@ impl Client {
         EventStream::open(self.hub()?, Endpoint::global(), options)
     }
 
+    /// A descriptor that is readable while any stream or background send of
+    /// this client (and its clones) has something to deliver, for event loops
+    /// that wait on many at once; take what waits with each one's `try_next`.
+    /// Valid for as long as the client, its clones, streams or handles live.
+    pub fn fd(&self) -> Result<std::os::fd::RawFd, Error> {
+        Ok(self.hub()?.inner().beacon.fd())
+    }
+
     /// The client's hub, started on first use.
     fn hub(&self) -> Result<Arc<Hub>, Error> {
         let mut hub = self.hub.lock().unwrap_or_else(|e| e.into_inner());
@@ -714,12 +723,19 @@ impl Client {
     /// own tasks catch up on what happened while no call was running (a server
     /// closing an idle keep-alive connection, say) before a request picks one.
     /// All of a call's socket I/O happens in here, on the caller's thread,
-    /// shielded from SIGPIPE (see crate::sigpipe).
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
+    /// shielded from SIGPIPE (see crate::sigpipe), and a probe the caller's
+    /// host installed (see [`interrupt`]) can end the wait.
+    fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         crate::sigpipe::shielded(|| {
             self.runtime.block_on(async {
                 tokio::task::yield_now().await;
-                future.await
+                if !interrupt::probing() {
+                    return future.await;
+                }
+                tokio::select! {
+                    result = future => result,
+                    _ = interrupt::requested() => Err(interrupt::error()),
+                }
             })
         })
     }

@@ -1,7 +1,8 @@
 //! A queue between a background worker and the thread that owns the Lua
 //! state, with a file descriptor that turns readable whenever something is
 //! queued, so event loops (luv's `new_poll`, select, epoll) can wait on it
-//! instead of polling.
+//! instead of polling. A [`Beacon`] gathers many queues under one
+//! descriptor, readable while any of them holds an item.
 
 use std::collections::VecDeque;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -19,6 +20,8 @@ struct Shared<T> {
     /// which kills a stock `lua` (it does not ignore the signal as Rust
     /// programs do) when a stream is dropped before its worker has stopped.
     read: OwnedFd,
+    /// Raised while this queue holds items.
+    beacon: Option<Arc<Beacon>>,
 }
 
 struct State<T> {
@@ -27,6 +30,93 @@ struct State<T> {
     signaled: bool,
     /// The sender is gone: nothing more will come.
     closed: bool,
+    /// This queue's items count on the beacon.
+    lit: bool,
+    /// The receiver is gone: items sent now are dropped.
+    abandoned: bool,
+}
+
+impl<T> Shared<T> {
+    /// Keeps the beacon raised exactly while items wait: an ended queue with
+    /// nothing left has nothing to deliver, so it does not keep an event loop
+    /// busy until its owner is collected.
+    fn update_beacon(&self, state: &mut State<T>) {
+        let Some(beacon) = &self.beacon else { return };
+        let lit = !state.items.is_empty();
+        if lit != state.lit {
+            state.lit = lit;
+            if lit {
+                beacon.raise();
+            } else {
+                beacon.lower();
+            }
+        }
+    }
+}
+
+/// One descriptor for many queues, readable while any of them holds an item.
+pub(crate) struct Beacon {
+    /// How many queues hold items.
+    lit: Mutex<usize>,
+    wake: OwnedFd,
+    read: OwnedFd,
+}
+
+impl Beacon {
+    pub(crate) fn new() -> std::io::Result<Arc<Beacon>> {
+        let (read, wake) = pipe()?;
+        Ok(Arc::new(Beacon {
+            lit: Mutex::new(0),
+            wake,
+            read,
+        }))
+    }
+
+    fn raise(&self) {
+        let mut lit = self.lit.lock().unwrap_or_else(|e| e.into_inner());
+        *lit += 1;
+        if *lit == 1 {
+            // SAFETY: writing one byte from a valid buffer to a descriptor we own.
+            unsafe {
+                libc::write(self.wake.as_raw_fd(), [1u8].as_ptr().cast(), 1);
+            }
+        }
+    }
+
+    fn lower(&self) {
+        let mut lit = self.lit.lock().unwrap_or_else(|e| e.into_inner());
+        *lit = lit.saturating_sub(1);
+        if *lit == 0 {
+            drain_pipe(&self.read);
+        }
+    }
+
+    /// Readable while any of the queues holds an item.
+    pub(crate) fn fd(&self) -> RawFd {
+        self.read.as_raw_fd()
+    }
+}
+
+/// Empties a non-blocking pipe.
+fn drain_pipe(read: &OwnedFd) {
+    let mut buf = [0u8; 64];
+    // SAFETY: reading into a valid buffer from a non-blocking descriptor we own.
+    while unsafe { libc::read(read.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+}
+
+/// A non-blocking, close-on-exec pipe: (read end, write end).
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` is a valid array of two ints for pipe() to fill.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: pipe() succeeded, so both descriptors are open and owned by nobody else.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    for fd in [&read, &write] {
+        set_flags(fd.as_raw_fd())?;
+    }
+    Ok((read, write))
 }
 
 /// The worker's end.
@@ -39,26 +129,26 @@ pub(crate) struct Receiver<T> {
     shared: Arc<Shared<T>>,
 }
 
+#[cfg(test)]
 pub(crate) fn channel<T>() -> std::io::Result<(Sender<T>, Receiver<T>)> {
-    let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: `fds` is a valid array of two ints for pipe() to fill.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: pipe() succeeded, so both descriptors are open and owned by nobody else.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    for fd in [&read, &write] {
-        set_flags(fd.as_raw_fd())?;
-    }
+    channel_under(None)
+}
+
+/// A queue whose items also raise `beacon`.
+pub(crate) fn channel_under<T>(beacon: Option<Arc<Beacon>>) -> std::io::Result<(Sender<T>, Receiver<T>)> {
+    let (read, write) = pipe()?;
     let shared = Arc::new(Shared {
         queue: Mutex::new(State {
             items: VecDeque::new(),
             signaled: false,
             closed: false,
+            lit: false,
+            abandoned: false,
         }),
         ready: Condvar::new(),
         wake: write,
         read,
+        beacon,
     });
     Ok((Sender { shared: shared.clone() }, Receiver { shared }))
 }
@@ -82,7 +172,11 @@ fn set_flags(fd: RawFd) -> std::io::Result<()> {
 impl<T> Sender<T> {
     pub(crate) fn send(&self, item: T) {
         let mut state = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        if state.abandoned {
+            return;
+        }
         state.items.push_back(item);
+        self.shared.update_beacon(&mut state);
         self.signal(&mut state);
     }
 
@@ -112,6 +206,7 @@ impl<T> Receiver<T> {
     pub(crate) fn try_recv(&self) -> Option<T> {
         let mut state = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
         let item = state.items.pop_front();
+        self.shared.update_beacon(&mut state);
         if state.items.is_empty() && !state.closed {
             self.drain(&mut state);
         }
@@ -125,6 +220,7 @@ impl<T> Receiver<T> {
         let mut state = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(item) = state.items.pop_front() {
+                self.shared.update_beacon(&mut state);
                 if state.items.is_empty() && !state.closed {
                     self.drain(&mut state);
                 }
@@ -159,15 +255,23 @@ impl<T> Receiver<T> {
     /// Empties the wake-up pipe once the queue is empty, so the descriptor
     /// is readable exactly while something waits to be taken.
     fn drain(&self, state: &mut State<T>) {
-        let mut buf = [0u8; 64];
-        // SAFETY: reading into a valid buffer from a non-blocking descriptor we own.
-        while unsafe { libc::read(self.shared.read.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        drain_pipe(&self.shared.read);
         state.signaled = false;
     }
 
     /// A descriptor that is readable while items are queued (or the worker ended).
     pub(crate) fn fd(&self) -> RawFd {
         self.shared.read.as_raw_fd()
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    /// Items nobody will take no longer hold the beacon up.
+    fn drop(&mut self) {
+        let mut state = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        state.abandoned = true;
+        state.items.clear();
+        self.shared.update_beacon(&mut state);
     }
 }
 
@@ -200,6 +304,34 @@ mod tests {
         drop(tx);
         assert!(readable(rx.fd()), "the end of the worker wakes the loop too");
         assert!(rx.is_finished());
+    }
+
+    #[test]
+    fn beacon_is_readable_while_any_queue_holds_an_item() {
+        let beacon = Beacon::new().unwrap();
+        let (tx1, rx1) = channel_under::<u32>(Some(beacon.clone())).unwrap();
+        let (tx2, rx2) = channel_under::<u32>(Some(beacon.clone())).unwrap();
+        assert!(!readable(beacon.fd()));
+        tx1.send(1);
+        tx2.send(2);
+        tx2.send(3);
+        assert!(readable(beacon.fd()));
+        assert_eq!(rx1.try_recv(), Some(1));
+        assert!(readable(beacon.fd()), "the second queue still holds items");
+        assert_eq!(rx2.recv_timeout(Some(Duration::ZERO)), Some(2));
+        assert!(readable(beacon.fd()));
+        assert_eq!(rx2.try_recv(), Some(3));
+        assert!(!readable(beacon.fd()));
+        drop(tx1);
+        assert!(
+            !readable(beacon.fd()),
+            "an ended queue with nothing left delivers nothing"
+        );
+        tx2.send(4);
+        assert!(readable(beacon.fd()));
+        drop(rx2);
+        assert!(!readable(beacon.fd()), "a dropped queue's items no longer count");
+        drop(rx1);
     }
 
     #[test]

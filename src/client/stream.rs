@@ -35,8 +35,10 @@ const IDLE_GRACE: Duration = Duration::from_secs(2);
 /// How long an abort may take.
 const ABORT_WAIT: Duration = Duration::from_secs(2);
 
-fn queue<T>() -> Result<(Sender<T>, Receiver<T>), Error> {
-    notify::channel().map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot create a pipe: {e}")))
+/// A queue whose items also raise the client's descriptor ([`super::Client::fd`]).
+fn queue<T>(hub: &Hub) -> Result<(Sender<T>, Receiver<T>), Error> {
+    notify::channel_under(Some(hub.inner().beacon.clone()))
+        .map_err(|e| Error::new(ErrorKind::Config, None, format!("cannot create a pipe: {e}")))
 }
 
 /// A live view of the server's events. Iterate with [`EventStream::next`];
@@ -53,7 +55,7 @@ impl EventStream {
     /// own. A stream that does not greet is opened in the background: a
     /// failure to open is then the first thing `next` returns.
     pub(crate) fn open(hub: Arc<Hub>, endpoint: Endpoint, options: EventOptions) -> Result<EventStream, Error> {
-        let (tx, rx) = queue()?;
+        let (tx, rx) = queue(&hub)?;
         let since = hub.inner().global.since();
         let subscription = if endpoint == Endpoint::global() {
             hub.subscribe(options, Sink::Stream(tx))
@@ -187,7 +189,7 @@ pub(crate) struct Message {
 
 impl SendHandle {
     pub(crate) fn start(hub: Arc<Hub>, message: Message) -> Result<SendHandle, Error> {
-        let (tx, rx) = queue()?;
+        let (tx, rx) = queue(&hub)?;
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let session_id = message.session_id.clone();
         let (events_tx, events) = mpsc::unbounded_channel();

@@ -117,7 +117,7 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
 /// never comes while a call blocks. So blocking calls wait in slices and, when
 /// a hook has appeared since they began, give up at once (aborting what they
 /// waited for) and return, letting the interpreter raise its error.
-struct Interrupt {
+pub(super) struct Interrupt {
     hook_at_start: Option<usize>,
 }
 
@@ -127,7 +127,7 @@ const SLICE: Duration = Duration::from_millis(50);
 const INTERRUPT_ABORT_WAIT: Duration = Duration::from_millis(150);
 
 impl Interrupt {
-    fn watch(lua: &Lua) -> Interrupt {
+    pub(super) fn watch(lua: &Lua) -> Interrupt {
         Interrupt {
             hook_at_start: current_hook(lua),
         }
@@ -136,6 +136,13 @@ impl Interrupt {
     fn happened(&self, lua: &Lua) -> bool {
         let hook = current_hook(lua);
         hook.is_some() && hook != self.hook_at_start
+    }
+
+    /// The question the client asks while a plain call waits on the network
+    /// (see crate::client::interrupt).
+    pub(super) fn probe(self, lua: &Lua) -> impl Fn() -> bool + 'static {
+        let lua = lua.clone();
+        move || self.happened(&lua)
     }
 }
 

@@ -119,6 +119,12 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         })?,
     )?;
     core.set(
+        "fd",
+        raw(lua, |_, args| {
+            Ok(Value::Integer(client_arg(args, 1)?.fd()? as mlua::Integer))
+        })?,
+    )?;
+    core.set(
         "set_client_methods",
         lua.create_function(|lua, methods: Table| lua.set_named_registry_value(CLIENT_METHODS, methods))?,
     )?;
@@ -177,7 +183,17 @@ where
     lua.create_function(move |lua, values: MultiValue| {
         let args = Args::new(values);
         let mut out = MultiValue::new();
-        match f(lua, &args) {
+        // Ctrl-C in a stock interpreter ends a call that waits on the server.
+        // The interpreter raises "interrupted!" at its next instruction: return
+        // a bare nil, since making anything more would call into Lua, where
+        // the hook would fire and its error could be lost.
+        let probe = live::Interrupt::watch(lua).probe(lua);
+        let (result, interrupted) = crate::client::interrupt::with_probe(probe, || f(lua, &args));
+        if interrupted {
+            out.push_back(Value::Nil);
+            return Ok(out);
+        }
+        match result {
             Ok(value) => out.push_back(value),
             Err(Failure::Call(err)) => {
                 out.push_back(Value::Nil);

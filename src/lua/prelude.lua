@@ -64,7 +64,7 @@ local client_methods = {
   "health", "sessions", "session", "new_session", "delete", "abort", "url",
   "prompt_async", "events", "reply_permission",
   "tui_append_prompt", "tui_submit_prompt", "tui_clear_prompt", "tui_show_toast",
-  "call", "request",
+  "call", "request", "fd",
 }
 -- Event streams: `for event in stream do ... end`, stream:next(timeout), stream:poll().
 local Stream = {
