@@ -6,7 +6,21 @@
 //! - built with `vendored` (the default), it is an rlib for Rust programs that
 //!   host Lua: [`register`] installs the module into their [`mlua::Lua`].
 //!
-//! [`client`] is the plain Rust HTTP client underneath, usable without Lua.
+//! [`client`] is the plain Rust HTTP client underneath, usable without Lua, and
+//! [`server`] starts and stops an `opencode serve` of your own.
+//!
+//! ```no_run
+//! use opencode::client::{Client, Config, NewSession, SendOptions};
+//!
+//! let client = Client::connect(Config::with_url("http://127.0.0.1:4096"))?;
+//! let session = client.new_session(&NewSession::new().title("hello"))?;
+//! let reply = client.send(&session.id, "hello world", &SendOptions::new())?;
+//! println!("{}", reply.text());
+//! # Ok::<(), opencode::client::Error>(())
+//! ```
+//!
+//! The README and `docs/` of the repository describe the Lua API, the
+//! guarantees and the architecture; `docs/rust-api.md` is the tour of this API.
 
 #[cfg(not(any(
     feature = "lua51",

@@ -117,6 +117,20 @@ struct Process {
 
 /// A running `opencode serve`, stopped (with everything it started) when
 /// dropped, when [`Server::stop`] is called, or when this process exits.
+///
+/// ```no_run
+/// use opencode::client::{Client, NewSession, SendOptions};
+/// use opencode::server::{ServeOptions, Server};
+///
+/// let mut options = ServeOptions::new(); // OPENCODE_BIN or `opencode`, a free port, a random password
+/// options.cwd = Some("/path/to/project".into());
+/// let server = Server::start(&options)?;
+/// let client = Client::connect(server.config())?;
+/// let session = client.new_session(&NewSession::new())?;
+/// println!("{}", client.send(&session.id, "explain this repo", &SendOptions::new())?.text());
+/// server.stop();
+/// # Ok::<(), opencode::client::Error>(())
+/// ```
 pub struct Server {
     process: Arc<Process>,
     url: String,

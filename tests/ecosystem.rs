@@ -55,11 +55,11 @@ fn fake_opencode() -> FakeServer {
 fn run_types_test(runner: &Runner) {
     let server = fake_opencode();
     let types = manifest_dir().join("types/opencode.lua");
-    let readme = manifest_dir().join("README.md");
+    let reference = manifest_dir().join("docs/lua-api.md");
     run_lua_test(
         runner,
         "types_test.lua",
-        &[&server.url(), types.to_str().unwrap(), readme.to_str().unwrap()],
+        &[&server.url(), types.to_str().unwrap(), reference.to_str().unwrap()],
     );
 }
 

@@ -350,6 +350,16 @@ impl Client {
 
     /// Builds a client and checks that the server answers `GET /global/health`,
     /// so a wrong URL or password fails here rather than at the first real call.
+    ///
+    /// ```no_run
+    /// use opencode::client::{Client, Config, ErrorKind};
+    ///
+    /// match Client::connect(Config::with_url("http://127.0.0.1:4096").password("secret")) {
+    ///     Ok(client) => println!("connected to {}", client.url()),
+    ///     Err(e) if e.kind() == ErrorKind::Auth => eprintln!("wrong password: {e}"),
+    ///     Err(e) => eprintln!("no server: {e}"), // kind Connect or Timeout
+    /// }
+    /// ```
     pub fn connect(config: Config) -> Result<Client, Error> {
         let client = Client::new(config)?;
         client.health()?;
@@ -438,7 +448,31 @@ impl Client {
     }
 
     /// Sends a message in the background and follows its reply as it is
-    /// written; see [`SendHandle`].
+    /// written; see [`SendHandle`]. Returns at once: the message is posted
+    /// from the client's background thread, which watches the session for
+    /// text, events, permission requests and questions meanwhile. Who
+    /// answers those is [`SendOptions::permissions`] / [`SendOptions::questions`],
+    /// else [`Config::permissions`] / [`Config::questions`].
+    ///
+    /// ```no_run
+    /// use opencode::client::{Client, Config, PermissionReply, RequestPolicy, SendOptions, SendUpdate};
+    ///
+    /// let client = Client::connect(Config::from_env())?;
+    /// let options = SendOptions::new().permissions(RequestPolicy::HandOver);
+    /// let handle = client.send_async("ses_123", "clean up the build directory", &options)?;
+    /// while let Some(update) = handle.next(None) {
+    ///     match update {
+    ///         SendUpdate::Text(piece) => print!("{}", piece.delta),
+    ///         SendUpdate::Permission(request) => {
+    ///             let id = request.properties["id"].as_str().unwrap_or_default();
+    ///             handle.answer_permission(id, PermissionReply::Once);
+    ///         }
+    ///         SendUpdate::Finished(result) => println!("\n({} parts)", result?.parts.len()),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
     pub fn send_async(
         &self,
         session_id: &str,
@@ -457,6 +491,25 @@ impl Client {
     }
 
     /// Opens the server's event stream (`GET /global/event`); see [`EventStream`].
+    /// Returns once the stream is open; it then reconnects by itself and
+    /// hands over a [`RECONNECTED`] event (or [`DISCONNECTED`] when the
+    /// server went away).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use opencode::client::{Client, Config, EventOptions};
+    ///
+    /// let client = Client::connect(Config::from_env())?;
+    /// let stream = client.events(EventOptions::default().session("ses_123"))?;
+    /// while let Some(event) = stream.next(Some(Duration::from_secs(60))) {
+    ///     let event = event?;
+    ///     println!("{} {}", event.kind, event.properties);
+    ///     if event.kind == "session.idle" {
+    ///         break;
+    ///     }
+    /// }
+    /// # Ok::<(), opencode::client::Error>(())
+    /// ```
     pub fn events(&self, options: EventOptions) -> Result<EventStream, Error> {
         EventStream::open(self.hub()?, Endpoint::global(), options)
     }

@@ -27,7 +27,19 @@ const LIBAIHELLOWORLD: &str = include_str!("../../lua/libaihelloworld.lua");
 const CLIENT_METHODS: &str = "opencode.client.methods";
 const ERROR_METATABLE: &str = "opencode.error";
 
-/// Builds the module table, as `require("opencode")` returns it.
+/// Builds the module table, as `require("opencode")` returns it, for a host
+/// that installs modules its own way ([`register`] preloads it instead).
+///
+/// ```
+/// use opencode::mlua::{Lua, Table};
+///
+/// let lua = Lua::new();
+/// let opencode: Table = opencode::module(&lua)?;
+/// lua.globals().set("opencode", opencode)?;
+/// let version: String = lua.load("return opencode._VERSION").eval()?;
+/// assert!(version.starts_with("opencode "));
+/// # Ok::<(), opencode::mlua::Error>(())
+/// ```
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let core = lua.create_table()?;
     core.set("null", Value::NULL)?;
@@ -135,7 +147,20 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
 }
 
 /// Makes `require("opencode")` (and the `libaihelloworld` shim) available in a
-/// Lua state that a Rust program hosts, without any file on disk.
+/// Lua state that a Rust program hosts, without any file on disk. The
+/// `opencode-lua` host does exactly this.
+///
+/// ```
+/// use opencode::mlua::Lua;
+///
+/// let lua = Lua::new();
+/// opencode::register(&lua)?;
+/// let version: String = lua.load(r#"return require("opencode")._VERSION"#).eval()?;
+/// assert!(version.starts_with("opencode "));
+/// // Scripts connect as anywhere else:
+/// //   local client = assert(require("opencode").connect("http://127.0.0.1:4096"))
+/// # Ok::<(), opencode::mlua::Error>(())
+/// ```
 pub fn register(lua: &Lua) -> mlua::Result<()> {
     lua.preload_module("opencode", lua.create_function(|lua, ()| module(lua))?)?;
     let shim = lua.load(LIBAIHELLOWORLD).set_name("=libaihelloworld").into_function()?;

@@ -2,13 +2,13 @@
 -- function, method and option declared there exists, and nothing that exists
 -- is left undeclared.
 -- Arguments: URL of a server that answers GET /global/health, path of
--- types/opencode.lua, path of README.md.
+-- types/opencode.lua, path of docs/lua-api.md (the Lua API reference).
 local dir = arg[0]:match("^(.*)[/\\]") or "."
 local T = dofile(dir .. "/testlib.lua")
 local opencode = require("opencode")
 
-local url, types_path, readme_path = arg[1], arg[2], arg[3]
-assert(url and types_path and readme_path, "usage: types_test.lua URL TYPES_LUA README_MD")
+local url, types_path, reference_path = arg[1], arg[2], arg[3]
+assert(url and types_path and reference_path, "usage: types_test.lua URL TYPES_LUA LUA_API_MD")
 
 -- What types/opencode.lua declares.
 local declared = {
@@ -248,23 +248,25 @@ T.test("operation_parameters_match", function()
   T.truthy(checked >= 180, "generated methods checked (" .. checked .. ")")
 end)
 
-T.test("error_shape_and_kinds_match_the_readme", function()
+T.test("error_shape_and_kinds_match_the_reference", function()
   local error_fields = declared.classes["opencode.Error"]
   same_names("opencode.Error fields", { kind = true, status = true, message = true, reply = true }, error_fields)
-  -- The README's table of kinds: rows "| `kind` | when |" under "### Errors".
-  -- Every kind it documents must be typed; types/opencode.lua may know kinds
-  -- the README does not describe yet.
-  local in_errors = false
-  for line in io.lines(readme_path) do
+  -- The reference's table of kinds: rows "| `kind` | when |" under its
+  -- "Errors" heading (any level). Every kind it documents must be typed;
+  -- types/opencode.lua may know kinds the reference does not describe yet.
+  local in_errors, documented = false, 0
+  for line in io.lines(reference_path) do
     if line:match("^#") then
-      in_errors = line:match("^### Errors") ~= nil
+      in_errors = line:match("^#+ Errors%s*$") ~= nil
     elseif in_errors then
       local kind = line:match("^| `([%w_]+)` |")
       if kind and not error_fields[kind] then
-        T.truthy(declared.kinds[kind], "README.md's error kind '" .. kind .. "' in opencode.ErrorKind")
+        documented = documented + 1
+        T.truthy(declared.kinds[kind], "docs/lua-api.md's error kind '" .. kind .. "' in opencode.ErrorKind")
       end
     end
   end
+  T.truthy(documented > 0, "docs/lua-api.md has a table of error kinds under its Errors heading")
 end)
 
 T.done("types_test")
