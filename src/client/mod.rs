@@ -51,9 +51,9 @@ pub use wire::{
 };
 
 use hub::{Endpoint, Hub};
-use operation::{Place, Response};
+use operation::{Place, Response, Timeout};
 pub(crate) use request::{parse_method, Answer, HttpRequest};
-use stream::Message;
+use stream::{Message, SessionWatch};
 use wire::{server_message, MessageBody, MESSAGE_BYTES};
 
 /// Where the server is and how to talk to it.
@@ -602,8 +602,8 @@ impl Client {
     /// # Ok::<(), opencode::client::Error>(())
     /// ```
     pub fn call(&self, operation_id: &str, params: Value) -> Result<Value, Error> {
-        let (op, request) = self.prepare_call(operation_id, params)?;
-        let answer = self.perform(&request)?;
+        let (op, request, session) = self.prepare_call(operation_id, params)?;
+        let answer = self.perform_watched(&request, session.as_deref())?;
         match op.response {
             Response::Json | Response::Boolean => self.origin.decode(&request.path, answer.status, &answer.bytes),
             Response::NoContent => Ok(Value::Null),
@@ -622,8 +622,8 @@ impl Client {
     /// Like [`Client::call`], but the body of the answer as it came, unread:
     /// for operations that answer with bytes (`v2.fs.read`).
     pub fn call_bytes(&self, operation_id: &str, params: Value) -> Result<Vec<u8>, Error> {
-        let (_, request) = self.prepare_call(operation_id, params)?;
-        Ok(self.perform(&request)?.bytes)
+        let (_, request, session) = self.prepare_call(operation_id, params)?;
+        Ok(self.perform_watched(&request, session.as_deref())?.bytes)
     }
 
     /// Opens an operation that answers with an event stream (`global.event`,
@@ -739,7 +739,14 @@ impl Client {
         self.origin.decode(&request.path, answer.status, &answer.bytes)
     }
 
-    fn prepare_call(&self, operation_id: &str, params: Value) -> Result<(&'static Operation, HttpRequest), Error> {
+    /// An operation's request, and the session to watch while it runs: an
+    /// operation that waits for the AI (a prompt, a command, a shell run)
+    /// must not wait forever on a permission request or a question.
+    fn prepare_call(
+        &self,
+        operation_id: &str,
+        params: Value,
+    ) -> Result<(&'static Operation, HttpRequest, Option<String>), Error> {
         let op = Operation::find(operation_id).ok_or_else(|| unknown_operation(operation_id))?;
         if let Response::EventStream { .. } = op.response {
             return Err(invalid(format!(
@@ -747,8 +754,25 @@ impl Client {
                 op.id
             )));
         }
-        let request = self.prepare(op, object(params)?).map_err(|e| bad_params(op, e))?;
-        Ok((op, request))
+        let params = object(params)?;
+        let session = watched_session(op, &params);
+        let request = self.prepare(op, params).map_err(|e| bad_params(op, e))?;
+        Ok((op, request, session))
+    }
+
+    /// [`Client::perform`], with `session` watched meanwhile for permission
+    /// requests and questions, which are refused (the call then fails with
+    /// [`ErrorKind::Permission`] or [`ErrorKind::Question`]) or left to
+    /// someone else, as the client's policies say.
+    pub(crate) fn perform_watched(&self, request: &HttpRequest, session: Option<&str>) -> Result<Answer, Error> {
+        let Some(session) = session else {
+            return self.perform(request);
+        };
+        if self.permissions == RequestPolicy::Leave && self.questions == RequestPolicy::Leave {
+            return self.perform(request);
+        }
+        let watch = SessionWatch::start(&*self.hub()?, session, self.permissions, self.questions);
+        watch.finish(self.perform(request))
     }
 
     /// A typed method: an operation of the table, its JSON answer read as `T`.
@@ -996,6 +1020,15 @@ pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .enable_all()
         .on_thread_start(crate::sigpipe::block_for_this_thread)
         .build()
+}
+
+/// The session to watch while `op` runs with `params`: only operations that
+/// wait for the AI can wait on a permission request or a question.
+pub(crate) fn watched_session(op: &Operation, params: &Map<String, Value>) -> Option<String> {
+    match op.timeout {
+        Timeout::Send => params.get("sessionID").and_then(Value::as_str).map(str::to_owned),
+        Timeout::Call => None,
+    }
 }
 
 /// The first `limit` bytes of a body, and whether that was all of it. Reading

@@ -430,18 +430,7 @@ impl Follower {
 
     /// Posts an answer; `None` refuses.
     async fn answer(&self, kind: RequestKind, id: &str, answer: Option<Value>) -> Result<(), Error> {
-        let (operation, body) = match (kind, answer) {
-            (RequestKind::Permission, None) => ("permission.reply", json!({ "reply": "reject" })),
-            (RequestKind::Permission, Some(body)) => ("permission.reply", body),
-            (RequestKind::Question, None) => ("question.reject", json!({})),
-            (RequestKind::Question, Some(body)) => ("question.reply", body),
-        };
-        let Value::Object(mut params) = body else {
-            unreachable!("answers are objects")
-        };
-        params.insert("requestID".into(), Value::String(id.to_owned()));
-        let request = prepare(&self.inner.origin, operation, params)?;
-        self.inner.origin.exchange(&self.inner.http, &request).await.map(|_| ())
+        answer_request(&self.inner, kind, id, answer).await
     }
 
     /// Hands out whatever text of the reply the events did not bring (they
@@ -470,6 +459,90 @@ impl Follower {
             if idle {
                 return;
             }
+        }
+    }
+}
+
+/// Posts an answer to a permission request or a question; `None` refuses.
+async fn answer_request(inner: &Inner, kind: RequestKind, id: &str, answer: Option<Value>) -> Result<(), Error> {
+    let (operation, body) = match (kind, answer) {
+        (RequestKind::Permission, None) => ("permission.reply", json!({ "reply": "reject" })),
+        (RequestKind::Permission, Some(body)) => ("permission.reply", body),
+        (RequestKind::Question, None) => ("question.reject", json!({})),
+        (RequestKind::Question, Some(body)) => ("question.reply", body),
+    };
+    let Value::Object(mut params) = body else {
+        unreachable!("answers are objects")
+    };
+    params.insert("requestID".into(), Value::String(id.to_owned()));
+    let request = prepare(&inner.origin, operation, params)?;
+    inner.origin.exchange(&inner.http, &request).await.map(|_| ())
+}
+
+/// Watches a session while a call that waits for the AI (an operation such
+/// as `session.prompt`, made on the caller's thread) runs, so that a
+/// permission request or a question does not leave it waiting forever: each
+/// is refused, or left alone, as the policies say. Finish with
+/// [`SessionWatch::finish`].
+pub(crate) struct SessionWatch {
+    refused: Arc<std::sync::Mutex<Option<Error>>>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl SessionWatch {
+    pub(crate) fn start(
+        hub: &Hub,
+        session_id: &str,
+        permissions: RequestPolicy,
+        questions: RequestPolicy,
+    ) -> SessionWatch {
+        let (events_tx, mut events) = mpsc::unbounded_channel();
+        let subscription = hub.subscribe(
+            EventOptions::default().session(session_id.to_owned()),
+            Sink::Send(events_tx),
+        );
+        let refused = Arc::new(std::sync::Mutex::new(None));
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let inner = hub.inner().clone();
+        let record = refused.clone();
+        hub.spawn(async move {
+            let _subscription = subscription;
+            let mut seen = std::collections::HashSet::new();
+            loop {
+                let event = tokio::select! {
+                    _ = &mut stopped => return,
+                    event = events.recv() => match event {
+                        Some(event) => event,
+                        None => return,
+                    },
+                };
+                let Some(kind) = RequestKind::of(&event) else { continue };
+                let Some(id) = request_id(&event).map(str::to_owned) else {
+                    continue;
+                };
+                let policy = match kind {
+                    RequestKind::Permission => permissions,
+                    RequestKind::Question => questions,
+                };
+                if policy == RequestPolicy::Leave || !seen.insert(id.clone()) {
+                    continue;
+                }
+                // Nobody can answer through a plain call: refuse, as a plain send does.
+                if answer_request(&inner, kind, &id, None).await.is_ok() {
+                    let mut first = record.lock().unwrap_or_else(|e| e.into_inner());
+                    first.get_or_insert_with(|| refusal(kind, &event.properties, false));
+                }
+            }
+        });
+        SessionWatch { refused, _stop: stop }
+    }
+
+    /// The call's result, or the refusal that ended it.
+    pub(crate) fn finish<T>(self, result: Result<T, Error>) -> Result<T, Error> {
+        let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match refused {
+            Some(refusal) => Err(refusal),
+            None => result,
         }
     }
 }

@@ -81,13 +81,14 @@ fn operation_arg(args: &Args, position: usize) -> Result<&'static Operation, Arg
 /// Performs `op` with the parameter table at `position`.
 fn perform(lua: &Lua, client: &LuaClient, op: &'static Operation, args: &Args, position: usize) -> Raw {
     let params = params(lua, op, args, position)?;
+    let session = crate::client::watched_session(op, &params);
     let request = client
         .prepare(op, params)
         .map_err(|detail| args.error(position, detail))?;
     if let Response::EventStream { greets } = op.response {
         return stream_to_lua(lua, client.stream(&request, greets, EventOptions::default())?);
     }
-    let answer = client.perform(&request)?;
+    let answer = client.perform_watched(&request, session.as_deref())?;
     Ok(match op.response {
         Response::NoContent => Value::Boolean(true),
         Response::Text | Response::Binary => Value::String(lua.create_string(&answer.bytes)?),

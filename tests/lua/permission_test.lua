@@ -86,6 +86,25 @@ T.test("questions_are_refused_by_default", function()
   client:delete(s)
 end)
 
+T.test("operations_that_wait_for_the_ai_refuse_requests_too", function()
+  -- session.prompt, session.command, session.shell, v2.session.prompt and
+  -- v2.session.wait wait like send: they are watched like send.
+  local s = assert(client:new_session({ permission = { bash = "ask" } }))
+  local started = os.time()
+  local err = T.fails("permission", client:session_prompt({
+    sessionID = s.id,
+    parts = { { type = "text", text = "[[bash:echo generated]]" } },
+  }))
+  T.matches(err.message, "bash %(echo generated%)", "names the request")
+  err = T.fails("question", client:call("session.prompt", {
+    sessionID = s.id,
+    parts = { { type = "text", text = "[[question]]" } },
+  }))
+  T.matches(err.message, "Which color", "names the question")
+  T.truthy(os.time() - started < 20, "did not wait")
+  client:delete(s)
+end)
+
 T.test("client_level_handlers_answer_every_send", function()
   local asked = 0
   local c = assert(opencode.connect({
