@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use fake_server::{FakeServer, Reply, Request};
 use lua::{run_bounded, Runner, STOCK};
-use opencode::client::{operations, Client, Config, ErrorKind, EventOptions, RequestOptions};
+use opencode::client::{operations, Client, Config, ErrorKind, EventOptions, RequestOptions, RequestPolicy};
 use serde_json::{json, Map, Value};
 
 const SPEC: &str = "spec/opencode-1.18.33-openapi.json";
@@ -343,7 +343,13 @@ fn the_table_has_every_operation_of_the_spec() {
 fn every_operation_routes_from_rust() {
     let cases = cases();
     let server = fake(&cases);
-    let client = Client::new(Config::with_url(server.url()).timeout(Duration::from_secs(10))).unwrap();
+    // Routing only: the operations that wait for the AI would otherwise watch
+    // their session from the background, with requests of their own.
+    let config = Config::with_url(server.url())
+        .timeout(Duration::from_secs(10))
+        .permissions(RequestPolicy::Leave)
+        .questions(RequestPolicy::Leave);
+    let client = Client::new(config).unwrap();
     for case in &cases {
         let before = server.requests().len();
         let params = Value::Object(case.params.clone());
@@ -421,7 +427,7 @@ fn lua_script(cases: &[Case]) -> String {
     ];
     let mut out = String::from(
         "local opencode = require(\"opencode\")\n\
-         local client = assert(opencode.connect{ url = arg[1], timeout = 10 })\n\
+         local client = assert(opencode.connect{ url = arg[1], timeout = 10, on_permission = \"leave\", on_question = \"leave\" })\n\
          local function check(id, answer, value, message)\n\
            assert(value ~= nil, id .. \": \" .. tostring(message))\n\
            if answer == \"json\" then assert(value.op == id, id .. \": answer\")\n\
