@@ -1633,7 +1633,11 @@ fn stream_section(out: &mut String, data: &Value) {
 fn pending_section(out: &mut String, data: &Value) {
     let n = data["n"].as_u64().unwrap_or(0);
     out.push_str(&format!(
-        "\n#### {n} pending `send_async` on one client (lua5.4, minimal server)\n\n         One client starts {n} `client:send_async` handles, each in a session of its own; the server holds          every request (`[[hold]]`) until all {n} have reached it, the script reads its own `/proc/self/status`,          then the requests are released and every handle is waited. Open descriptors are counted by the driver.\n\n         | stage | threads | RSS | open fds | Lua heap |\n|---|---:|---:|---:|---:|\n"
+        "\n#### {n} pending `send_async` on one client (lua5.4, minimal server)\n\n\
+         One client starts {n} `client:send_async` handles, each in a session of its own; the server holds \
+         every request (`[[hold]]`) until all {n} have reached it, the script reads its own `/proc/self/status`, \
+         then the requests are released and every handle is waited. Open descriptors are counted by the driver.\n\n\
+         | stage | threads | RSS | open fds | Lua heap |\n|---|---:|---:|---:|---:|\n"
     ));
     let stages = &data["stages"];
     let rows = [
@@ -1659,7 +1663,8 @@ fn pending_section(out: &mut String, data: &Value) {
     let ms = |key: &str| data[key].as_f64().unwrap_or(f64::NAN);
     let completed = data["completed"].as_u64().unwrap_or(0);
     out.push_str(&format!(
-        "\nStarting the {n} handles took {:.0} ms; the server held all {n} requests {:.0} ms after the first was started;          after the release all had completed in {:.0} ms ({:.2} ms each).\n\n",
+        "\nStarting the {n} handles took {:.0} ms; the server held all {n} requests {:.0} ms after the first was started; \
+          after the release all had completed in {:.0} ms ({:.2} ms each).\n\n",
         ms("start_ms"),
         ms("all_held_ms"),
         ms("complete_ms"),
@@ -1669,7 +1674,10 @@ fn pending_section(out: &mut String, data: &Value) {
     let threads = pending["threads"].as_i64().unwrap_or(0) - idle["threads"].as_i64().unwrap_or(0);
     let rss = (pending["rss_kb"].as_f64().unwrap_or(0.0) - idle["rss_kb"].as_f64().unwrap_or(0.0)) / 1024.0;
     out.push_str(&format!(
-        "Targets, against the idle client above:\n\n         - at most 4 threads more: {threads:+} — {}\n         - RSS at most +20 MiB: {rss:+.1} MiB — {}\n         - all complete: {completed} of {n} — {}\n",
+        "Targets, against the idle client above:\n\n\
+         - at most 4 threads more: {threads:+} — {}\n\
+         - RSS at most +20 MiB: {rss:+.1} MiB — {}\n\
+         - all complete: {completed} of {n} — {}\n",
         verdict(threads <= 4),
         verdict(rss <= 20.0),
         verdict(completed == n)
