@@ -169,6 +169,9 @@ log "4. throughput"
 "$bench" throughput --url "$opencode" --server "opencode with the echo provider" "${common[@]}" --n 100 --reps 1 \
   --out "$out/throughput-opencode.json"
 
+log "4. 1000 pending send_async"
+"$bench" pending --url "$minimal" --server "minimal server" "${common[@]}" --n 1000 --out "$out/pending.json"
+
 # --- 5. memory ----------------------------------------------------------------
 log "5. memory ($cycles cycles)"
 "$bench" memory --url "$minimal" --server "minimal server" "${common[@]}" --cycles "$cycles" --every 100 \

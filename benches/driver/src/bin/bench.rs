@@ -22,6 +22,9 @@
 //!   started together, in lua5.4.
 //! - `memory`: RSS over 10,000 connect / new_session / send / delete cycles in
 //!   lua5.4, and the RSS of an idle module with one client.
+//! - `pending`: 1,000 `send_async` handles pending at once on one client in
+//!   lua5.4 (the minimal server holds their requests until released): threads,
+//!   RSS and descriptors idle, pending and after, and the time to complete.
 //! - `size`: the size of opencode.so, its sections, and the crates its code comes from.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -52,10 +55,11 @@ fn main() {
         "stream" => stream(&opts),
         "throughput" => throughput(&opts),
         "memory" => memory(&opts),
+        "pending" => pending(&opts),
         "size" => size(&opts),
         "report" => report(&opts).map(|()| Value::Null),
         _ => {
-            fail("usage: bench latency|require|stream|throughput|memory|size|report [--key value ...] (see the source)")
+            fail("usage: bench latency|require|stream|throughput|memory|pending|size|report [--key value ...] (see the source)")
         }
     };
     match result {
@@ -1215,6 +1219,88 @@ fn memory(opts: &Opts) -> Res<Value> {
     }))
 }
 
+/// N `send_async` handles pending at once on one lua5.4 client (benches/lua/pending.lua),
+/// their requests held by the minimal server (`[[hold]]`) until this process releases them
+/// once the server holds all N. Each `stat` line of the script is a stage: RSS, threads and
+/// Lua heap from the script, open descriptors counted here as the line is read.
+fn pending(opts: &Opts) -> Res<Value> {
+    let url = opts.req("url")?;
+    let n = opts.num("n", 1000.0)? as usize;
+    let script_path = opts.get("script").unwrap_or("benches/lua/pending.lua");
+    let mut command = lua_command(opts, script_path)?;
+    let mut script = Script::spawn("pending.lua", command.args([url, &n.to_string()]))?;
+    let mut server = RawHttp::new(url)?;
+    let limit = Duration::from_secs(600);
+    let mut stages = serde_json::Map::new();
+    let (mut go, mut start_ms, mut complete_ms, mut completed, mut held_after_ms) = (None, None, None, None, None);
+    let mut released_at = None;
+    loop {
+        let (at, _, line) = script.next_line(limit)?;
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        match fields.as_slice() {
+            ["stat", stage, kb, threads, lua_kb] => {
+                stages.insert(
+                    (*stage).to_owned(),
+                    json!({
+                        "rss_kb": kb.parse::<u64>().unwrap_or(0),
+                        "threads": threads.parse::<u64>().unwrap_or(0),
+                        "lua_kb": lua_kb.parse::<f64>().unwrap_or(0.0),
+                        "fds": count_fds(script.pid()),
+                    }),
+                );
+                if *stage == "pending" {
+                    server
+                        .request("POST", "/bench/release", "")
+                        .map_err(|e| format!("POST /bench/release: {e}"))?;
+                    released_at = Some(Instant::now());
+                    script.send("wait")?;
+                }
+            }
+            ["go"] => go = Some(at),
+            ["started"] => {
+                let go = go.ok_or("started before go")?;
+                start_ms = Some((at - go).as_secs_f64() * 1e3);
+                // Every request has reached the server once it holds N of them.
+                let deadline = Instant::now() + Duration::from_secs(120);
+                loop {
+                    let body = server
+                        .request("GET", "/bench/held", "")
+                        .map_err(|e| format!("GET /bench/held: {e}"))?;
+                    let held = serde_json::from_slice::<Value>(&body).unwrap_or_default()["held"]
+                        .as_u64()
+                        .unwrap_or(0);
+                    if held as usize >= n {
+                        held_after_ms = Some((Instant::now() - go).as_secs_f64() * 1e3);
+                        break;
+                    }
+                    if Instant::now() > deadline {
+                        return Err(format!("the server holds {held} of {n} requests after 120 s"));
+                    }
+                    thread::sleep(Duration::from_millis(20));
+                }
+                script.send("measure")?;
+            }
+            ["done", ok] => {
+                let released = released_at.ok_or("done before the release")?;
+                complete_ms = Some((at - released).as_secs_f64() * 1e3);
+                completed = Some(ok.parse::<u64>().unwrap_or(0));
+            }
+            ["end"] => break,
+            _ => return Err(format!("pending.lua: unexpected line {line:?}")),
+        }
+    }
+    script.finish();
+    Ok(json!({
+        "server": opts.get("server").unwrap_or(url),
+        "n": n,
+        "stages": stages,
+        "start_ms": start_ms,
+        "all_held_ms": held_after_ms,
+        "complete_ms": complete_ms,
+        "completed": completed,
+    }))
+}
+
 // ---------------------------------------------------------------------------------------------
 // size
 
@@ -1544,6 +1630,85 @@ fn stream_section(out: &mut String, data: &Value) {
     }
 }
 
+fn pending_section(out: &mut String, data: &Value) {
+    let n = data["n"].as_u64().unwrap_or(0);
+    out.push_str(&format!(
+        "\n#### {n} pending `send_async` on one client (lua5.4, minimal server)\n\n\
+         One client starts {n} `client:send_async` handles, each in a session of its own; the server holds \
+         every request (`[[hold]]`) until all {n} have reached it, the script reads its own `/proc/self/status`, \
+         then the requests are released and every handle is waited. Open descriptors are counted by the driver.\n\n\
+         | stage | threads | RSS | open fds | Lua heap |\n|---|---:|---:|---:|---:|\n"
+    ));
+    let stages = &data["stages"];
+    let rows = [
+        ("fresh", "connected, sessions made, nothing sent yet".to_owned()),
+        ("idle", "idle client: after one `send`, then 1 s idle".to_owned()),
+        ("pending", format!("{n} handles pending, held by the server")),
+        ("completed", "all completed, handles still referenced".to_owned()),
+        ("collected", "handles dropped and collected, 1 s later".to_owned()),
+    ];
+    for (stage, what) in &rows {
+        let row = &stages[*stage];
+        if row.is_null() {
+            continue;
+        }
+        out.push_str(&format!(
+            "| {what} | {} | {:.1} MiB | {} | {:.0} KiB |\n",
+            row["threads"],
+            row["rss_kb"].as_f64().unwrap_or(0.0) / 1024.0,
+            row["fds"],
+            row["lua_kb"].as_f64().unwrap_or(0.0)
+        ));
+    }
+    let ms = |key: &str| data[key].as_f64().unwrap_or(f64::NAN);
+    let completed = data["completed"].as_u64().unwrap_or(0);
+    out.push_str(&format!(
+        "\nStarting the {n} handles took {:.0} ms; the server held all {n} requests {:.0} ms after the first was started; \
+          after the release all had completed in {:.0} ms ({:.2} ms each).\n\n",
+        ms("start_ms"),
+        ms("all_held_ms"),
+        ms("complete_ms"),
+        ms("complete_ms") / n.max(1) as f64
+    ));
+    let (idle, pending) = (&stages["idle"], &stages["pending"]);
+    let threads = pending["threads"].as_i64().unwrap_or(0) - idle["threads"].as_i64().unwrap_or(0);
+    let rss = (pending["rss_kb"].as_f64().unwrap_or(0.0) - idle["rss_kb"].as_f64().unwrap_or(0.0)) / 1024.0;
+    out.push_str(&format!(
+        "Targets, against the idle client above:\n\n\
+         - at most 4 threads more: {threads:+} — {}\n\
+         - RSS at most +20 MiB: {rss:+.1} MiB — {}\n\
+         - all complete: {completed} of {n} — {}\n",
+        verdict(threads <= 4),
+        verdict(rss <= 20.0),
+        verdict(completed == n)
+    ));
+}
+
+/// The streaming targets: the Lua receivers' p50 over the raw socket's, against the minimal
+/// server, no worse than the run before the event hub.
+fn stream_targets(out: &mut String, data: &Value) {
+    let rows = data["receivers"].as_array().cloned().unwrap_or_default();
+    let p50 = |prefix: &str| {
+        rows.iter()
+            .find(|r| r["receiver"].as_str().unwrap_or("").starts_with(prefix))
+            .and_then(|r| r["p50_us"].as_f64())
+    };
+    let Some(floor) = p50("raw") else { return };
+    out.push_str("\nTargets, p50 over the raw socket's (the figures before the event hub):\n\n");
+    for (prefix, name, limit) in [
+        ("on_text in lua5.4", "`on_text` in lua5.4", 216.0),
+        ("client:events in lua5.4", "`client:events` in lua5.4", 195.0),
+    ] {
+        if let Some(p50) = p50(prefix) {
+            let added = p50 - floor;
+            out.push_str(&format!(
+                "- {name}: no worse than +{limit:.0} µs: {added:+.0} µs — {}\n",
+                verdict(added <= limit)
+            ));
+        }
+    }
+}
+
 fn report(opts: &Opts) -> Res<()> {
     let dir = PathBuf::from(opts.req("dir")?);
     let mut out = String::new();
@@ -1594,6 +1759,9 @@ fn report(opts: &Opts) -> Res<()> {
     for name in ["stream-minimal.json", "stream-opencode.json"] {
         if let Some(data) = load(&dir, name) {
             stream_section(&mut out, &data);
+            if name == "stream-minimal.json" {
+                stream_targets(&mut out, &data);
+            }
         }
     }
 
@@ -1613,6 +1781,20 @@ fn report(opts: &Opts) -> Res<()> {
                 seq / conc
             ));
         }
+    }
+    if let Some(data) = load(&dir, "throughput-minimal.json") {
+        let (seq, conc) = (
+            data["sequential_median_ms"].as_f64().unwrap_or(f64::NAN),
+            data["concurrent_median_ms"].as_f64().unwrap_or(f64::NAN),
+        );
+        out.push_str(&format!(
+            "\nTarget: the 100 `send_async` handles at least as fast as the 100 sequential `send` (minimal server): {:.2}× — {}\n",
+            seq / conc,
+            verdict(conc <= seq)
+        ));
+    }
+    if let Some(data) = load(&dir, "pending.json") {
+        pending_section(&mut out, &data);
     }
 
     out.push_str("\n### 5. Memory\n\n");

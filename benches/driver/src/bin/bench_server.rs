@@ -17,12 +17,18 @@
 //!   milliseconds apart, and every word is stamped with the wall-clock time at
 //!   which it was written to the subscriber's socket: the word `tk123q` goes out
 //!   as the delta ` tk123q@NANOSECONDS` (nanoseconds since the Unix epoch, 19 digits).
+//! - A prompt that starts with `[[hold]]` is held: its request waits, its
+//!   connection open, until `POST /bench/release` (or at most `HOLD_LIMIT`),
+//!   then it is answered as the rest of the prompt would be. `GET /bench/held`
+//!   says how many are waiting (`{"held":N}`), so a benchmark knows when all of
+//!   its requests have reached the server; `POST /bench/release` answers
+//!   `{"released":N}`.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -33,11 +39,53 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 const MAX_BODY: usize = 16 * 1024 * 1024;
 const MAX_STREAM_DELAY_MS: u64 = 1000;
 const VERSION: &str = "1.18.33";
+/// The longest a `[[hold]]` prompt waits for `POST /bench/release`.
+const HOLD_LIMIT: Duration = Duration::from_secs(600);
+const HOLD: &str = "[[hold]]";
+
+/// The requests held by `[[hold]]`: how many wait, and how many releases there
+/// have been (a request waits until the count moves past the one it saw).
+#[derive(Default)]
+struct Held {
+    state: Mutex<(usize, u64)>,
+    released: Condvar,
+}
+
+impl Held {
+    /// Waits for the next release (or `HOLD_LIMIT`).
+    fn wait(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.0 += 1;
+        let generation = state.1;
+        let deadline = std::time::Instant::now() + HOLD_LIMIT;
+        while state.1 == generation {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            state = self.released.wait_timeout(state, left).unwrap().0;
+        }
+        state.0 -= 1;
+    }
+
+    fn count(&self) -> usize {
+        self.state.lock().unwrap().0
+    }
+
+    /// Lets every waiting request go; how many there were.
+    fn release(&self) -> usize {
+        let mut state = self.state.lock().unwrap();
+        state.1 += 1;
+        self.released.notify_all();
+        state.0
+    }
+}
 
 /// The `GET /global/event` connections: each gets every frame.
 #[derive(Default)]
 struct Bus {
     subscribers: Mutex<Vec<Sender<Arc<str>>>>,
+    held: Held,
 }
 
 impl Bus {
@@ -233,7 +281,19 @@ fn route(request: &Request, bus: &Arc<Bus>) -> (u16, String) {
         ("POST", ["session"]) => (200, session_json(&format!("ses_bench{:012}", next_id()))),
         ("GET", ["session", id]) => (200, session_json(id)),
         ("DELETE", ["session", _]) | ("POST", ["session", _, "abort"]) => (200, "true".to_owned()),
-        ("POST", ["session", id, "message"]) => (200, answer(bus, id, &prompt_text(&request.body))),
+        ("POST", ["session", id, "message"]) => {
+            let prompt = prompt_text(&request.body);
+            let prompt = match prompt.strip_prefix(HOLD) {
+                Some(rest) => {
+                    bus.held.wait();
+                    rest.trim_start().to_owned()
+                }
+                None => prompt,
+            };
+            (200, answer(bus, id, &prompt))
+        }
+        ("GET", ["bench", "held"]) => (200, format!("{{\"held\":{}}}", bus.held.count())),
+        ("POST", ["bench", "release"]) => (200, format!("{{\"released\":{}}}", bus.held.release())),
         ("POST", ["session", id, "prompt_async"]) => {
             let (bus, id, prompt) = (bus.clone(), id.to_string(), prompt_text(&request.body));
             thread::spawn(move || answer(&bus, &id, &prompt));
