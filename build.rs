@@ -1,4 +1,5 @@
-//! Link settings for opencode.so (the cdylib) only.
+//! Link settings for opencode.so (the cdylib) only, and the module's Lua
+//! sources without their comments.
 //!
 //! On Linux with glibc 2.36 or newer, the relative relocations are packed
 //! (DT_RELR, `-z pack-relative-relocs`): the dynamic loader reads a short
@@ -15,15 +16,43 @@
 //! GNU ld has no such option, so it is given only where lld is known to link.
 
 use std::env;
+use std::path::Path;
 use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    strip_lua_comments(&["prelude.lua", "methods.lua"]);
     if packed_relocations_supported() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,pack-relative-relocs");
     }
     if env::var("PROFILE").as_deref() == Ok("release") && links_with_rust_lld() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,--icf=all");
+    }
+}
+
+/// Writes src/lua/NAME to OUT_DIR/NAME with every line that is only a
+/// comment left empty: `require("opencode")` compiles the prelude, and the
+/// lexer's time over its comments is about a tenth of that. Line numbers stay
+/// as in the source. The files keep their comments on lines of their own and
+/// have no long strings or long comments, which this would not understand.
+fn strip_lua_comments(names: &[&str]) {
+    let out_dir = env::var("OUT_DIR").expect("OUT_DIR");
+    for name in names {
+        let source_path = Path::new("src/lua").join(name);
+        println!("cargo:rerun-if-changed={}", source_path.display());
+        let source = std::fs::read_to_string(&source_path).expect("a Lua source of the module");
+        assert!(
+            !source.contains("[[") && !source.contains("[="),
+            "{name}: long strings and long comments are not stripped safely"
+        );
+        let mut stripped = String::with_capacity(source.len());
+        for line in source.lines() {
+            if !line.trim_start().starts_with("--") {
+                stripped.push_str(line);
+            }
+            stripped.push('\n');
+        }
+        std::fs::write(Path::new(&out_dir).join(name), stripped).expect("OUT_DIR is writable");
     }
 }
 

@@ -24,7 +24,12 @@ const HANDLE_METHODS: &str = "opencode.handle.methods";
 const CALLBACK_FAILED: &str = "opencode.callback_failed";
 
 pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
-    core.set("events", raw(lua, events)?)?;
+    core.set("events", raw(lua, events)?)
+}
+
+/// The raw functions behind the methods of streams and handles, and send_async:
+/// made when methods.lua first runs, since only its methods call them.
+pub(super) fn install_methods(lua: &Lua, core: &Table) -> mlua::Result<()> {
     core.set(
         "stream_next",
         raw(lua, |lua, args| {
@@ -100,16 +105,17 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
         })?,
     )?;
 
-    core.set(
-        "set_live_methods",
-        lua.create_function(|lua, (stream, call, handle, failed): (Table, Function, Table, Table)| {
-            lua.set_named_registry_value(STREAM_METHODS, stream)?;
-            lua.set_named_registry_value(STREAM_CALL, call)?;
-            lua.set_named_registry_value(HANDLE_METHODS, handle)?;
-            lua.set_named_registry_value(CALLBACK_FAILED, failed)
-        })?,
-    )?;
     Ok(())
+}
+
+/// Keeps methods.lua's tables for the streams and handles made from now on:
+/// their methods, what `for event in stream` calls, and what a guarded
+/// callback returns when the script's function raised.
+pub(super) fn set_methods(lua: &Lua, stream: Table, call: Function, handle: Table, failed: Table) -> mlua::Result<()> {
+    lua.set_named_registry_value(STREAM_METHODS, stream)?;
+    lua.set_named_registry_value(STREAM_CALL, call)?;
+    lua.set_named_registry_value(HANDLE_METHODS, handle)?;
+    lua.set_named_registry_value(CALLBACK_FAILED, failed)
 }
 
 /// Ctrl-C in stock interpreters: on SIGINT, lua.c and luajit.c set a hook on

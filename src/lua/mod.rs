@@ -14,7 +14,13 @@ use crate::client::{self, Client, Config, ModelRef, NewSession, PermissionReply,
 use args::{ArgError, Args, Options};
 use convert::{json_to_lua, lua_to_json, object_to_lua};
 
-const PRELUDE: &str = include_str!("prelude.lua");
+/// The module table (src/lua/prelude.lua, without its comment lines: see build.rs).
+const PRELUDE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.lua"));
+
+/// The methods of clients, streams and handles, and send's machinery
+/// (src/lua/methods.lua, likewise): the prelude compiles this on first use
+/// (`core.methods`), not at `require`.
+const METHODS: &str = include_str!(concat!(env!("OUT_DIR"), "/methods.lua"));
 
 /// The ComputerCraft-compatible settings store, in Lua (`lua/settings.lua`).
 pub const SETTINGS_SOURCE: &str = include_str!("../../lua/settings.lua");
@@ -136,9 +142,27 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             Ok(Value::Integer(client_arg(args, 1)?.fd()? as mlua::Integer))
         })?,
     )?;
+    // The prelude's methods(), once: runs methods.lua with the prelude's
+    // helpers, keeps the method tables it makes, and gives back send,
+    // start_async and guarded.
     core.set(
-        "set_client_methods",
-        lua.create_function(|lua, methods: Table| lua.set_named_registry_value(CLIENT_METHODS, methods))?,
+        "methods",
+        lua.create_function(|lua, (core, helpers): (Table, MultiValue)| {
+            live::install_methods(lua, &core)?;
+            let (send, start_async, guarded, client, stream, stream_call, handle, failed): (
+                Function,
+                Function,
+                Function,
+                Table,
+                Table,
+                Function,
+                Table,
+                Table,
+            ) = lua.load(METHODS).set_name("=opencode").call((&core, helpers))?;
+            lua.set_named_registry_value(CLIENT_METHODS, client)?;
+            live::set_methods(lua, stream, stream_call, handle, failed)?;
+            Ok((send, start_async, guarded))
+        })?,
     )?;
     error_metatable(lua)?;
 
