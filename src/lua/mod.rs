@@ -236,7 +236,7 @@ where
         // The interpreter raises "interrupted!" at its next instruction: return
         // a bare nil, since making anything more would call into Lua, where
         // the hook would fire and its error could be lost.
-        let probe = live::Interrupt::watch(lua).probe(lua);
+        let probe = live::Interrupt::probe(lua);
         let (result, interrupted) = crate::client::interrupt::with_probe(probe, || f(lua, &args));
         if interrupted {
             out.push_back(Value::Nil);
