@@ -11,8 +11,10 @@ use std::time::Duration;
 use mlua::{Function, Lua, Table, UserData, UserDataFields, UserDataMethods, Value};
 
 use super::args::{ArgError, Args, Options};
+use super::client::client_arg;
 use super::convert::{json_to_lua, lua_to_json, lua_type_name};
-use super::{client_arg, message_args, raw, reply_to_lua, Failure, Raw, SEND_KEYS};
+use super::options::{message_args, SEND_KEYS};
+use super::returns::{raw, reply_to_lua, Failure, Raw};
 use crate::client::interrupt::Probe;
 use crate::client::{
     self, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, RequestPolicy, SendHandle, SendUpdate,
