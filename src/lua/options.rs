@@ -214,12 +214,9 @@ pub(super) fn toast(args: &Args, position: usize) -> Result<Toast, Failure> {
     let mut toast = Toast::new(message);
     toast.title = options.string("title")?;
     if let Some(variant) = options.string("variant")? {
-        if !["info", "success", "warning", "error"].contains(&variant.as_str()) {
-            return Err(options
-                .named_error("variant", "'info', 'success', 'warning' or 'error' expected")
-                .into());
-        }
-        toast.variant = variant;
+        toast.variant = variant
+            .parse()
+            .map_err(|expected| options.named_error("variant", expected))?;
     }
     toast.duration = options.seconds("duration")?.map(|d| d.as_millis().max(1) as u64);
     Ok(toast)
