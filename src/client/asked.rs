@@ -3,7 +3,9 @@
 //! opencode's `question` tool). The session waits until someone answers, so
 //! every send decides up front who does, and never waits forever by default.
 
-use serde_json::Value;
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
 
 use super::events::Event;
 use super::{Error, ErrorKind};
@@ -58,6 +60,59 @@ pub(crate) fn request_id(event: &Event) -> Option<&str> {
     event.properties.get("id").and_then(Value::as_str)
 }
 
+/// The requests met while following a session, and who answers each kind:
+/// what a send and a watched call have in common.
+pub(crate) struct Asked {
+    permissions: RequestPolicy,
+    questions: RequestPolicy,
+    /// Requests already met, by id (an event and a poll may bring the same
+    /// one), with what they asked.
+    seen: HashMap<String, Value>,
+}
+
+/// A request met for the first time, and what its kind's policy says to do.
+pub(crate) struct NewRequest {
+    pub(crate) kind: RequestKind,
+    pub(crate) id: String,
+    pub(crate) policy: RequestPolicy,
+}
+
+impl Asked {
+    pub(crate) fn new(permissions: RequestPolicy, questions: RequestPolicy) -> Asked {
+        Asked {
+            permissions,
+            questions,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The request `event` announces, unless it announces none or one
+    /// already met.
+    pub(crate) fn arrived(&mut self, event: &Event) -> Option<NewRequest> {
+        let kind = RequestKind::of(event)?;
+        let id = request_id(event)?;
+        if self.seen.contains_key(id) {
+            return None;
+        }
+        self.seen.insert(id.to_owned(), event.properties.clone());
+        let policy = match kind {
+            RequestKind::Permission => self.permissions,
+            RequestKind::Question => self.questions,
+        };
+        Some(NewRequest {
+            kind,
+            id: id.to_owned(),
+            policy,
+        })
+    }
+
+    /// What the request `id` asked, as far as it is known, for the message
+    /// of its refusal.
+    pub(crate) fn request(&self, id: &str) -> Value {
+        self.seen.get(id).cloned().unwrap_or_else(|| json!({ "id": id }))
+    }
+}
+
 /// Why a send failed after one of its requests was refused. `by_handler`:
 /// a handler answered "reject"; otherwise there was no handler at all.
 pub(crate) fn refusal(kind: RequestKind, request: &Value, by_handler: bool) -> Error {
@@ -109,6 +164,35 @@ fn strings(value: Option<&Value>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn asked(kind: &str, id: &str) -> Event {
+        let mut event = Event::synthetic(kind);
+        event.properties = json!({ "id": id, "permission": "bash" });
+        event
+    }
+
+    #[test]
+    fn each_request_arrives_once_with_the_policy_of_its_kind() {
+        let mut requests = Asked::new(RequestPolicy::Refuse, RequestPolicy::HandOver);
+        let first = requests
+            .arrived(&asked("permission.asked", "per_1"))
+            .expect("a new request");
+        assert_eq!(
+            (first.kind, first.id.as_str(), first.policy),
+            (RequestKind::Permission, "per_1", RequestPolicy::Refuse)
+        );
+        assert!(requests.arrived(&asked("permission.asked", "per_1")).is_none());
+        let question = requests
+            .arrived(&asked("question.asked", "que_1"))
+            .expect("a new request");
+        assert_eq!(
+            (question.kind, question.policy),
+            (RequestKind::Question, RequestPolicy::HandOver)
+        );
+        assert!(requests.arrived(&asked("session.idle", "ses_1")).is_none());
+        assert_eq!(requests.request("per_1")["permission"], "bash");
+        assert_eq!(requests.request("per_9"), json!({ "id": "per_9" }));
+    }
 
     #[test]
     fn refusals_name_the_request_and_the_way_out() {

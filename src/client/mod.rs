@@ -48,6 +48,7 @@ pub use request::RequestOptions;
 pub use stream::{EventStream, SendHandle, SendUpdate};
 pub use wire::{
     Health, MessageInfo, ModelRef, NewSession, Part, PermissionReply, Prompt, Reply, SendOptions, Session, Toast,
+    ToastVariant,
 };
 
 use hub::{Endpoint, Hub};

@@ -7,7 +7,6 @@
 //! sends word to the hub (an abort is posted there), so the owner's thread
 //! never waits on the network to let go of one.
 
-use std::collections::HashMap;
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +15,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 use tokio::time::{timeout, Instant};
 
-use super::asked::{refusal, request_id, RequestKind, RequestPolicy};
+use super::asked::{refusal, Asked, RequestKind, RequestPolicy};
 use super::events::{Event, EventOptions};
 use super::hub::{Endpoint, Hub, Inner, Link, Since, Sink, StreamItem, Subscription};
 use super::notify::{self, Receiver, Sender};
@@ -202,12 +201,12 @@ impl SendHandle {
         );
         let follower = Follower {
             inner: hub.inner().clone(),
+            requests: Asked::new(message.permissions, message.questions),
             message,
             updates: tx,
             commands: commands_rx,
             events,
             text: ReplyText::default(),
-            seen_requests: HashMap::new(),
             refused: None,
             events_seen: false,
             since,
@@ -280,9 +279,7 @@ struct Follower {
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedReceiver<Event>,
     text: ReplyText,
-    /// Requests already dealt with, by id (an event and a poll may bring the
-    /// same one), with what they asked.
-    seen_requests: HashMap<String, Value>,
+    requests: Asked,
     /// The first request that was refused: the send fails with it.
     refused: Option<Error>,
     /// Some event of the session arrived: the subscription sees this session.
@@ -368,30 +365,21 @@ impl Follower {
 
     async fn on_event(&mut self, event: Event) {
         self.events_seen = true;
-        if let Some(kind) = RequestKind::of(&event) {
-            let Some(id) = request_id(&event).map(str::to_owned) else {
-                return;
-            };
-            if self.seen_requests.contains_key(&id) {
-                return;
-            }
-            self.seen_requests.insert(id.clone(), event.properties.clone());
-            let policy = match kind {
-                RequestKind::Permission => self.message.permissions,
-                RequestKind::Question => self.message.questions,
-            };
-            match policy {
-                RequestPolicy::Refuse => {
-                    self.refuse(kind, &event.properties, false);
-                    let _ = self.answer(kind, &id, None).await;
+        if RequestKind::of(&event).is_some() {
+            if let Some(new) = self.requests.arrived(&event) {
+                match new.policy {
+                    RequestPolicy::Refuse => {
+                        let refused = refuse(&self.inner, new.kind, &new.id, &event.properties, false).await;
+                        self.record(refused);
+                    }
+                    RequestPolicy::Leave => {}
+                    RequestPolicy::HandOver => self.updates.send(match new.kind {
+                        RequestKind::Permission => SendUpdate::Permission(event.clone()),
+                        RequestKind::Question => SendUpdate::Question(event.clone()),
+                    }),
                 }
-                RequestPolicy::Leave => {}
-                RequestPolicy::HandOver => self.updates.send(match kind {
-                    RequestKind::Permission => SendUpdate::Permission(event.clone()),
-                    RequestKind::Question => SendUpdate::Question(event.clone()),
-                }),
+                self.updates.send(SendUpdate::Event(event));
             }
-            self.updates.send(SendUpdate::Event(event));
             return;
         }
         for delta in self.text.on_event(&event) {
@@ -409,28 +397,22 @@ impl Follower {
             Command::Question(id, Some(answers)) => (RequestKind::Question, id, Some(json!({ "answers": answers }))),
             Command::Cancel(_) => return,
         };
-        let refusing = answer.is_none();
-        // A request answered meanwhile (from a TUI, say) is gone: the refusal
-        // did not count, and there is nothing else to do.
-        if self.answer(kind, &id, answer).await.is_ok() && refusing {
-            let request = self
-                .seen_requests
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| json!({ "id": id }));
-            self.refuse(kind, &request, true);
+        match answer {
+            Some(answer) => {
+                let _ = answer_request(&self.inner, kind, &id, Some(answer)).await;
+            }
+            None => {
+                let refused = refuse(&self.inner, kind, &id, &self.requests.request(&id), true).await;
+                self.record(refused);
+            }
         }
     }
 
-    fn refuse(&mut self, kind: RequestKind, request: &Value, by_handler: bool) {
+    /// Keeps the first refusal: the send fails with it.
+    fn record(&mut self, refused: Option<Error>) {
         if self.refused.is_none() {
-            self.refused = Some(refusal(kind, request, by_handler));
+            self.refused = refused;
         }
-    }
-
-    /// Posts an answer; `None` refuses.
-    async fn answer(&self, kind: RequestKind, id: &str, answer: Option<Value>) -> Result<(), Error> {
-        answer_request(&self.inner, kind, id, answer).await
     }
 
     /// Hands out whatever text of the reply the events did not bring (they
@@ -479,6 +461,16 @@ async fn answer_request(inner: &Inner, kind: RequestKind, id: &str, answer: Opti
     inner.origin.exchange(&inner.http, &request).await.map(|_| ())
 }
 
+/// Refuses a request. The refusal counts, and its error is returned, only
+/// once the server took it: a request answered meanwhile (from a TUI
+/// attached to the server, say) is gone, and was not refused.
+async fn refuse(inner: &Inner, kind: RequestKind, id: &str, request: &Value, by_handler: bool) -> Option<Error> {
+    answer_request(inner, kind, id, None)
+        .await
+        .ok()
+        .map(|()| refusal(kind, request, by_handler))
+}
+
 /// Watches a session while a call that waits for the AI (an operation such
 /// as `session.prompt`, made on the caller's thread) runs, so that a
 /// permission request or a question does not leave it waiting forever: each
@@ -507,7 +499,7 @@ impl SessionWatch {
         let record = refused.clone();
         hub.spawn(async move {
             let _subscription = subscription;
-            let mut seen = std::collections::HashSet::new();
+            let mut requests = Asked::new(permissions, questions);
             loop {
                 let event = tokio::select! {
                     _ = &mut stopped => return,
@@ -516,21 +508,13 @@ impl SessionWatch {
                         None => return,
                     },
                 };
-                let Some(kind) = RequestKind::of(&event) else { continue };
-                let Some(id) = request_id(&event).map(str::to_owned) else {
-                    continue;
-                };
-                let policy = match kind {
-                    RequestKind::Permission => permissions,
-                    RequestKind::Question => questions,
-                };
-                if policy == RequestPolicy::Leave || !seen.insert(id.clone()) {
+                let Some(new) = requests.arrived(&event) else { continue };
+                if new.policy == RequestPolicy::Leave {
                     continue;
                 }
                 // Nobody can answer through a plain call: refuse, as a plain send does.
-                if answer_request(&inner, kind, &id, None).await.is_ok() {
-                    let mut first = record.lock().unwrap_or_else(|e| e.into_inner());
-                    first.get_or_insert_with(|| refusal(kind, &event.properties, false));
+                if let Some(refused) = refuse(&inner, new.kind, &new.id, &event.properties, false).await {
+                    record.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(refused);
                 }
             }
         });

@@ -246,13 +246,50 @@ impl PermissionReply {
     }
 }
 
+/// How a toast looks: the four the TUI knows, so that a toast it would
+/// refuse cannot be made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToastVariant {
+    #[default]
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+impl ToastVariant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToastVariant::Info => "info",
+            ToastVariant::Success => "success",
+            ToastVariant::Warning => "warning",
+            ToastVariant::Error => "error",
+        }
+    }
+}
+
+impl std::str::FromStr for ToastVariant {
+    /// What was expected instead.
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "info" => Ok(ToastVariant::Info),
+            "success" => Ok(ToastVariant::Success),
+            "warning" => Ok(ToastVariant::Warning),
+            "error" => Ok(ToastVariant::Error),
+            _ => Err("'info', 'success', 'warning' or 'error' expected".into()),
+        }
+    }
+}
+
 /// A notification shown by the TUI.
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct Toast {
     pub message: String,
-    /// `info`, `success`, `warning` or `error`.
-    pub variant: String,
+    pub variant: ToastVariant,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Milliseconds.
@@ -264,7 +301,7 @@ impl Toast {
     pub fn new(message: impl Into<String>) -> Self {
         Toast {
             message: message.into(),
-            variant: "info".into(),
+            variant: ToastVariant::Info,
             title: None,
             duration: None,
         }
@@ -480,6 +517,21 @@ fn truncate(text: &str, limit: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn toast_variants_are_the_four_the_tui_knows() {
+        for variant in ["info", "success", "warning", "error"] {
+            let parsed: ToastVariant = variant.parse().unwrap();
+            assert_eq!(parsed.as_str(), variant);
+            assert_eq!(serde_json::to_value(parsed).unwrap(), json!(variant));
+        }
+        assert_eq!(
+            "loud".parse::<ToastVariant>(),
+            Err("'info', 'success', 'warning' or 'error' expected".to_owned())
+        );
+        let toast = serde_json::to_value(Toast::new("hi")).unwrap();
+        assert_eq!(toast, json!({ "message": "hi", "variant": "info" }));
+    }
 
     #[test]
     fn model_ref_splits_at_the_first_slash() {

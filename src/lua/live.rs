@@ -5,13 +5,17 @@
 //! events and permission requests are handed to the script's callbacks when
 //! it calls `poll` or `wait`, in the order they happened.
 
+use std::ffi::c_void;
 use std::time::Duration;
 
 use mlua::{Function, Lua, Table, UserData, UserDataFields, UserDataMethods, Value};
 
 use super::args::{ArgError, Args, Options};
+use super::client::client_arg;
 use super::convert::{json_to_lua, lua_to_json, lua_type_name};
-use super::{client_arg, message_args, raw, reply_to_lua, Failure, Raw, SEND_KEYS};
+use super::options::{message_args, SEND_KEYS};
+use super::returns::{raw, reply_to_lua, Failure, Raw};
+use crate::client::interrupt::Probe;
 use crate::client::{
     self, Error, ErrorKind, Event, EventOptions, EventStream, PermissionReply, RequestPolicy, SendHandle, SendUpdate,
 };
@@ -145,11 +149,29 @@ impl Interrupt {
     }
 
     /// The question the client asks while a plain call waits on the network
-    /// (see crate::client::interrupt).
-    pub(super) fn probe(self, lua: &Lua) -> impl Fn() -> bool + 'static {
-        let lua = lua.clone();
-        move || self.happened(&lua)
+    /// (see crate::client::interrupt): the running Lua thread and its hook
+    /// now, read once at the call's start; the hook is read again only while
+    /// the call waits.
+    pub(super) fn probe(lua: &Lua) -> Probe {
+        let (state, hook) = lua.exec_raw_lua(|raw| {
+            let state = raw.state();
+            // SAFETY: as in current_hook.
+            (state, unsafe { mlua::ffi::lua_gethook(state) })
+        });
+        // SAFETY: the probe is installed only while the raw function that
+        // read `state` runs, so the Lua thread is alive, blocked in that call,
+        // and owned by this thread.
+        unsafe { Probe::new(hook_appeared, state.cast(), hook.map_or(0, |f| f as usize)) }
     }
+}
+
+/// Whether the Lua thread `state` has a hook other than `hook_at_start` (an
+/// address, 0 for none): [`Interrupt::happened`] without the `Lua` handle.
+fn hook_appeared(state: *mut c_void, hook_at_start: usize) -> bool {
+    // SAFETY: only called through the probe Interrupt::probe made, whose
+    // contract keeps `state` alive and on this thread.
+    let hook = unsafe { mlua::ffi::lua_gethook(state.cast()) }.map_or(0, |f| f as usize);
+    hook != 0 && hook != hook_at_start
 }
 
 /// The debug hook of the running Lua thread, as an address. Read without

@@ -9,9 +9,10 @@ use mlua::{Function, Lua, Table, Value};
 use serde_json::{Map, Value as Json};
 
 use super::args::{session_ref, ArgError, Args, Options};
+use super::client::{client_arg, LuaClient};
 use super::convert::{json_to_lua, lua_to_json, lua_type_name};
 use super::live::stream_to_lua;
-use super::{client_arg, raw, LuaClient, Raw};
+use super::returns::{raw, Raw};
 use crate::client::operation::{push_query, shorten, Response};
 use crate::client::{EventOptions, Operation, RequestOptions};
 

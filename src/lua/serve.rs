@@ -9,8 +9,9 @@ use std::sync::Arc;
 use mlua::{Lua, Table, Value};
 
 use super::args::{Args, Options};
+use super::client::{client_arg, LuaClient};
 use super::convert::{lua_to_json, lua_type_name};
-use super::{client_arg, raw, Failure, LuaClient, Raw};
+use super::returns::{raw, Failure, Raw};
 use crate::client::{Client, Error};
 use crate::server::{ServeOptions, Server};
 
