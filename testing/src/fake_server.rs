@@ -245,9 +245,14 @@ pub fn sse_frame(data: &serde_json::Value) -> Vec<u8> {
     format!("data: {data}\n\n").into_bytes()
 }
 
+/// The event opencode sends first on `/global/event`.
+pub fn connected_event() -> serde_json::Value {
+    serde_json::json!({"payload": {"type": "server.connected", "properties": {}}})
+}
+
 /// The frame opencode sends first on `/global/event`.
 pub fn connected_frame() -> Vec<u8> {
-    sse_frame(&serde_json::json!({"payload": {"type": "server.connected", "properties": {}}}))
+    sse_frame(&connected_event())
 }
 
 pub fn reason(status: u16) -> &'static str {

@@ -4,6 +4,8 @@
 //!   one that misbehaves byte by byte);
 //! - [`process`]: the process harness (start a command, keep its output, wait
 //!   with a bound, kill its process group);
+//! - [`alone`]: one test of a test binary run alone in a child process, for
+//!   measurements the other tests' threads would disturb;
 //! - [`echo_provider`]: the OpenAI-compatible model the real server talks to;
 //! - `real_server` (feature `real-server`): a real `opencode serve` with its
 //!   own echo provider and directories, started by `opencode::server`;
@@ -11,6 +13,7 @@
 //!
 //! Not published: only the tests and benchmarks depend on it.
 
+pub mod alone;
 pub mod echo_provider;
 pub mod fake_server;
 pub mod http;

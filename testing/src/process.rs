@@ -159,10 +159,10 @@ impl Process {
         )
     }
 
-    /// The next line of standard output, waiting at most `limit`; `None` when
-    /// none came in time or the output ended.
-    pub fn next_line(&mut self, limit: Duration) -> Option<String> {
-        self.lines.recv_timeout(limit).ok()
+    /// The next line of standard output, waiting at most `limit`: `Timeout`
+    /// when none came in time, `Disconnected` once the output has ended.
+    pub fn next_line(&mut self, limit: Duration) -> Result<String, mpsc::RecvTimeoutError> {
+        self.lines.recv_timeout(limit)
     }
 
     /// Waits (at most `limit`) for the next line starting with `prefix`,
