@@ -165,6 +165,12 @@ impl Process {
         self.lines.recv_timeout(limit)
     }
 
+    /// The lines of standard output that came and were not taken yet, without
+    /// waiting (after [`Process::wait`], all the rest).
+    pub fn take_lines(&mut self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+
     /// Waits (at most `limit`) for the next line starting with `prefix`,
     /// skipping others, and returns the rest of it, trimmed. Panics with the
     /// report when none comes.
