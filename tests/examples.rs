@@ -3,17 +3,14 @@
 
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use lua::{host_binary, manifest_dir, run_bounded, Runner, STOCK};
 use opencode::client::{Client, Config, NewSession, SendOptions};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::process::Process;
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 
 fn server() -> OpencodeServer {
     OpencodeServer::start(ServerOptions {
@@ -122,52 +119,37 @@ fn watch_example_prints_the_events_of_a_session() {
     let server = server();
     let client = Client::connect(Config::with_url(server.url())).unwrap();
     let session = client.new_session(&NewSession::new()).unwrap();
-    let mut child = Command::new(host_binary())
+    let mut command = Command::new(host_binary());
+    command
         .args([
             manifest_dir().join("examples/watch.lua").to_str().unwrap(),
             &session.id,
             "--until-idle",
         ])
-        .env("OPENCODE_SERVER_URL", server.url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (line_tx, lines) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = line_tx.send(line);
-        }
-    });
-    let first = lines.recv_timeout(Duration::from_secs(30));
-    assert_eq!(first, Ok(format!("watching {}", session.id)));
+        .env("OPENCODE_SERVER_URL", server.url());
+    let mut watch = Process::start(command);
+    let first = watch.next_line(Duration::from_secs(30));
+    assert_eq!(first, Ok(format!("watching {}", session.id)), "{}", watch.stderr());
     // opencode 1.18 greets an event stream before it listens to its bus, so
     // the prompt's first events could pass before watch.lua's stream hears
     // them. Make it show an event of the session first: aborting an idle
     // session publishes its status.
     let live = (0..40).any(|_| {
         assert!(client.abort(&session.id).unwrap());
-        lines.recv_timeout(Duration::from_millis(500)).is_ok()
+        watch.next_line(Duration::from_millis(500)).is_ok()
     });
     assert!(live, "watch.lua showed no event of the session");
 
     let reply = client.send(&session.id, "watch me", &SendOptions::default()).unwrap();
     assert_eq!(reply.text(), "echo: watch me");
 
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            let seen: Vec<String> = lines.try_iter().collect();
-            panic!("watch.lua did not stop at session.idle: {seen:#?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    if watch.wait(Duration::from_secs(30)).is_none() {
+        watch.kill();
+        let seen = watch.take_lines();
+        panic!("watch.lua did not stop at session.idle: {seen:#?}\n{}", watch.stderr());
     }
-    reader.join().unwrap();
     // What it printed after the first event (the rest of the aborts' come first).
-    let seen: Vec<String> = lines.try_iter().collect();
+    let seen = watch.take_lines();
     let text: String = seen
         .iter()
         .filter_map(|l| l.strip_prefix("message.part.delta  "))

@@ -6,15 +6,14 @@
 
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, run_lua_test, Runner, STOCK};
 use opencode::client::{Client, Config, ErrorKind, EventOptions, NewSession, SendOptions, DISCONNECTED};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::process::Process;
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
 /// Streams its replies in several chunks with pauses, so streaming is visible.
@@ -399,38 +398,27 @@ fn a_stream_whose_server_is_killed_says_so() {
 /// ready, and returns how long the interpreter took to end, its stderr, and
 /// the id of its session.
 fn interrupt(runner: &Runner, url: &str, call: &str) -> (Duration, String, String) {
-    use std::io::{BufRead, BufReader, Read};
     let script = manifest_dir().join("tests/lua/interrupt.lua");
-    let mut child = runner
-        .command(&script, &[url, call])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start the interpreter");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+    let mut process = Process::start(runner.command(&script, &[url, call]));
+    let line = process.next_line(Duration::from_secs(120)).unwrap_or_default();
     let session = line
         .trim()
         .strip_prefix("ready ")
-        .unwrap_or_else(|| panic!("{call}: the script did not get ready: {line:?}"))
+        .unwrap_or_else(|| panic!("{call}: the script did not get ready: {line:?}\n{}", process.report()))
         .to_owned();
     // Let it settle into the blocking call.
     std::thread::sleep(Duration::from_millis(700));
     // SAFETY: signalling our own child by its pid.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    unsafe { libc::kill(process.pid() as libc::pid_t, libc::SIGINT) };
     let signalled = Instant::now();
     let deadline = signalled + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+    while process.try_wait().is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
     let took = signalled.elapsed();
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut stderr = String::new();
-    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
-    let mut rest = String::new();
-    let _ = stdout.read_to_string(&mut rest);
+    process.kill();
+    let stderr = process.stderr();
+    let rest = process.take_lines().join("\n");
     assert!(!rest.contains("not interrupted"), "{call}: the call returned normally");
     (took, stderr, session)
 }
