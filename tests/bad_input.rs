@@ -3,20 +3,18 @@
 //! functions where data belongs, in the `opencode-lua` host and in stock
 //! lua5.4 loading opencode.so.
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
 #[path = "support/lua.rs"]
 mod lua;
 
 use std::time::Duration;
 
-use fault_server::{connected_frame, head, End, Fault, FaultServer, Request};
 use lua::{manifest_dir, run_bounded, Runner};
+use opencode_testing::fake_server::{connected_frame, head, End, FakeServer, Fault, Request};
 use serde_json::{json, Value};
 
 /// A fake opencode good enough for every call the script makes.
-fn fake_opencode() -> FaultServer {
-    FaultServer::start(|request: &Request| {
+fn fake_opencode() -> FakeServer {
+    FakeServer::start(|request: &Request| {
         let segments: Vec<&str> = request.route().trim_start_matches('/').split('/').collect();
         match (request.method.as_str(), segments.as_slice()) {
             ("GET", ["global", "health"]) => Fault::json(200, json!({"healthy": true, "version": "1.18.33"})),

@@ -8,8 +8,6 @@
 //! lua5.4 and luajit (tests/lua/broken_pipe_test.lua), and in Rust with this
 //! test process's SIGPIPE put back to its default.
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
 #[path = "support/lua.rs"]
 mod lua;
 
@@ -22,9 +20,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use fault_server::{connected_frame, head, End, Fault, FaultServer, Request};
 use lua::{run_lua_test, Runner};
 use opencode::client::{Client, Config, ErrorKind, SendOptions, SendUpdate};
+use opencode_testing::fake_server::{connected_frame, head, End, FakeServer, Fault, Request};
 use serde_json::json;
 
 /// Far more than the socket buffers of both ends hold, so the client is
@@ -59,15 +57,15 @@ fn healthy(request: &Request) -> Fault {
 }
 
 /// Reads the head and a little of any large body, then closes the connection.
-fn early_closing() -> FaultServer {
-    FaultServer::start_refusing_bodies_over(READ_BEFORE_CLOSING, healthy)
+fn early_closing() -> FakeServer {
+    FakeServer::start_refusing_bodies_over(READ_BEFORE_CLOSING, healthy)
 }
 
 /// Its first health answers keep the connection only until the next request
 /// on it starts to arrive, then close it.
-fn stale() -> FaultServer {
+fn stale() -> FakeServer {
     let healths = AtomicUsize::new(0);
-    FaultServer::start(move |request| {
+    FakeServer::start(move |request| {
         if request.route() == "/global/health" && healths.fetch_add(1, Ordering::SeqCst) < STALE_ROUNDS {
             healthy(request).then(End::CloseWhenReused)
         } else {
@@ -196,7 +194,7 @@ fn big_sends_over_https_to_a_server_that_closes_early_fail_with_connect() {
 /// closing fails, and a prompt is never retried.
 #[test]
 fn a_connection_idle_as_long_as_servers_keep_theirs_is_not_reused() {
-    let server = FaultServer::start(healthy);
+    let server = FakeServer::start(healthy);
     let client = Client::new(config(&server.url())).unwrap();
     assert!(client.health().unwrap().healthy);
     assert!(client.health().unwrap().healthy);

@@ -6,23 +6,18 @@
 //! The scripts are tests/lua/exit_*.lua. They print "ready" once everything is
 //! set up; the time from there to the process's exit is what is bounded.
 
-#[path = "support/fake_server.rs"]
-mod fake_server;
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
-use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, Stdio};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use fake_server::{FakeServer, Reply, Request};
 use lua::{manifest_dir, Runner, STOCK};
 use opencode::client::{Client, Config, NewSession, SendOptions};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::fake_server::{connected_event, FakeServer, Reply, Request};
+use opencode_testing::process::Process;
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
 /// How long an interpreter may take to exit once the script is done.
@@ -43,7 +38,7 @@ fn fake_opencode() -> FakeServer {
     // How many aborts there have been.
     let aborted = Arc::new((Mutex::new(0u64), Condvar::new()));
     let mut frames = vec![
-        json!({"payload": {"type": "server.connected", "properties": {}}}),
+        connected_event(),
         json!({"payload": {"type": "message.part.updated", "properties": {"part": {
             "id": "prt_1", "messageID": "msg_1", "sessionID": "ses_exit",
             "type": "text", "text": "echo: count"
@@ -99,37 +94,13 @@ fn endings(runner: &Runner) -> Vec<&'static str> {
 fn assert_clean_exit(runner: &Runner, script: &str, args: &[&str]) {
     let path = manifest_dir().join("tests/lua").join(script);
     let what = format!("{script} {args:?} under {}", runner.name());
-    let mut command: Command = runner.command(&path, args);
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
-    let (lines_tx, lines) = mpsc::channel::<String>();
-    let stdout = child.stdout.take().unwrap();
-    let stdout_thread = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            all.push_str(&line);
-            all.push('\n');
-            let _ = lines_tx.send(line);
-        }
-        all
-    });
-    let mut stderr = child.stderr.take().unwrap();
-    let stderr_thread = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+    let mut process = Process::start(runner.command(&path, args)).named(what.clone());
     // Setup: until the script says "ready" (or dies first).
     let start = Instant::now();
     let mut ready = false;
     let mut problem = None;
     while !ready && problem.is_none() {
-        match lines.recv_timeout(Duration::from_millis(50)) {
+        match process.next_line(Duration::from_millis(50)) {
             Ok(line) => ready = line == "ready",
             Err(mpsc::RecvTimeoutError::Disconnected) => problem = Some("it ended before it was ready".to_owned()),
             Err(mpsc::RecvTimeoutError::Timeout) if start.elapsed() > SETUP_LIMIT => {
@@ -142,7 +113,7 @@ fn assert_clean_exit(runner: &Runner, script: &str, args: &[&str]) {
     let ready_at = Instant::now();
     if problem.is_none() {
         loop {
-            if child.try_wait().expect("poll the interpreter").is_some() {
+            if process.try_wait().is_some() {
                 break;
             }
             if ready_at.elapsed() > EXIT_LIMIT {
@@ -155,11 +126,10 @@ fn assert_clean_exit(runner: &Runner, script: &str, args: &[&str]) {
     let exit_time = ready_at.elapsed();
     eprintln!("{what}: exited {exit_time:?} after the script ended");
     if problem.is_some() {
-        let _ = child.kill();
+        process.kill();
     }
-    let status = child.wait().expect("wait for the interpreter");
-    let stdout = stdout_thread.join().unwrap();
-    let stderr = stderr_thread.join().unwrap();
+    let status = process.exit(Duration::ZERO);
+    let (stdout, stderr) = (process.stdout(), process.stderr());
     let report = format!("{what}: {status} after {exit_time:?}\n--- stdout\n{stdout}--- stderr\n{stderr}");
     if let Some(problem) = problem {
         panic!("{problem}: {report}");

@@ -1,16 +1,13 @@
 //! The Rust client against an in-process fake of `opencode serve`: what goes
 //! on the wire, and how every kind of failure is reported.
 
-#[path = "support/fake_server.rs"]
-mod fake_server;
-
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fake_server::{FakeServer, Reply as Answer, Request};
 use opencode::client::{Client, Config, Error, ErrorKind, ModelRef, NewSession, Prompt, SendOptions};
+use opencode_testing::fake_server::{FakeServer, Reply as Answer, Request};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "hunter2-s3cret";
@@ -516,11 +513,7 @@ fn send_times_out_after_send_timeout_and_aborts_the_generation() {
     // The reply would take 20 s; everything else answers at once.
     let server = FakeServer::start(|request: &Request| match request.path.as_str() {
         "/global/health" => health(),
-        "/global/event" => Answer::sse(
-            &[json!({"payload": {"type": "server.connected", "properties": {}}})],
-            Duration::ZERO,
-            Duration::from_secs(30),
-        ),
+        "/global/event" => Answer::connected(Duration::from_secs(30)),
         "/session/ses_x/message" => hello_reply().after(Duration::from_secs(20)),
         "/session/ses_x/abort" => Answer::json(200, json!(true)),
         _ => Answer::json(200, json!([])),
@@ -628,11 +621,7 @@ fn open_on_our_end(server_port: u16) -> bool {
 fn sequential_calls_reuse_one_connection() {
     let server = FakeServer::start(|request: &Request| match request.path.as_str() {
         "/global/health" => health(),
-        "/global/event" => Answer::sse(
-            &[json!({"payload": {"type": "server.connected", "properties": {}}})],
-            Duration::ZERO,
-            Duration::from_secs(30),
-        ),
+        "/global/event" => Answer::connected(Duration::from_secs(30)),
         "/session" | "/permission" | "/question" => Answer::json(200, json!([])),
         _ => hello_reply(),
     });

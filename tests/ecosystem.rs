@@ -2,8 +2,6 @@
 //! definitions (types/opencode.lua, checked against the live module) and a
 //! Rust program embedding it (examples/embed.rs).
 
-#[path = "support/fake_server.rs"]
-mod fake_server;
 #[path = "support/lua.rs"]
 mod lua;
 
@@ -12,8 +10,8 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use fake_server::{FakeServer, Reply, Request};
 use lua::{manifest_dir, run_bounded, run_lua_test, Runner, STOCK};
+use opencode_testing::fake_server::{FakeServer, Reply, Request};
 use serde_json::json;
 
 /// A fake opencode server: health, an event stream with one event, sessions,

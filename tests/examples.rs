@@ -3,8 +3,6 @@
 
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -13,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, Runner, STOCK};
 use opencode::client::{Client, Config, NewSession, SendOptions};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 
 fn server() -> OpencodeServer {
     OpencodeServer::start(ServerOptions {

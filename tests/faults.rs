@@ -1,5 +1,5 @@
 //! The Rust client against a server that misbehaves at the TCP level
-//! (tests/support/fault_server.rs): refused and reset connections, bodies cut
+//! (opencode_testing::fake_server): refused and reset connections, bodies cut
 //! short or dribbled out, silence, proxy pages, garbage, huge bodies and event
 //! streams that drop, stall or send garbage.
 //!
@@ -9,19 +9,17 @@
 //! (GETs are retried once after a broken connection, nothing carrying a
 //! prompt ever is), and the same `Client` works for the next call.
 
-#[path = "support/alone.rs"]
-mod alone;
-#[path = "support/fault_server.rs"]
-mod fault_server;
-
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use fault_server::{connected_frame, head, response, sse_frame, End, Fault, FaultServer, Request, Step};
 use opencode::client::{Client, Config, Error, ErrorKind, EventOptions, SendOptions, SendUpdate, RECONNECTED};
+use opencode_testing::alone;
+use opencode_testing::fake_server::{
+    connected_frame, head, response, sse_frame, End, FakeServer, Fault, Request, Step,
+};
 use serde_json::{json, Value};
 
 /// The bound every call of these tests runs under.
@@ -48,7 +46,7 @@ fn config(url: &str) -> Config {
     config
 }
 
-fn client(server: &FaultServer) -> Client {
+fn client(server: &FakeServer) -> Client {
     Client::new(config(&server.url())).expect("client")
 }
 
@@ -85,9 +83,9 @@ fn healthy(request: &Request) -> Fault {
 
 /// Serves `fault` to the first `times` requests for `method route` and
 /// answers everything else like a healthy server.
-fn faulty(method: &'static str, route: &'static str, times: usize, fault: Fault) -> FaultServer {
+fn faulty(method: &'static str, route: &'static str, times: usize, fault: Fault) -> FakeServer {
     let served = AtomicUsize::new(0);
-    FaultServer::start(move |request| {
+    FakeServer::start(move |request| {
         if request.method == method && request.route() == route && served.fetch_add(1, Ordering::SeqCst) < times {
             fault.clone()
         } else {
@@ -426,7 +424,7 @@ fn connection_refused_then_the_server_comes_up() {
     let err = Client::connect(config(&url)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
     // The same client works once something listens there.
-    let server = FaultServer::start_at(addr, healthy);
+    let server = FakeServer::start_at(addr, healthy);
     client.health().expect("health once the server is up");
     Call::Send.run(&client).expect("send once the server is up");
     assert_eq!(server.count("POST", "/session/ses_x/message"), 1);
@@ -441,7 +439,7 @@ fn a_response_cut_at_any_byte() {
     let end = Arc::new(Mutex::new(End::Close));
     let server = {
         let (cut_at, end, whole) = (cut_at.clone(), end.clone(), whole.clone());
-        FaultServer::start(move |request| match request.route() {
+        FakeServer::start(move |request| match request.route() {
             "/session/ses_x/abort" => Fault::cut(&whole, cut_at.load(Ordering::SeqCst), *end.lock().unwrap()),
             _ => healthy(request),
         })
@@ -618,7 +616,7 @@ fn send_async_is_never_retried_when_the_connection_breaks() {
 
 #[test]
 fn delete_and_abort_are_not_retried() {
-    let server = FaultServer::start(|request| match request.method.as_str() {
+    let server = FakeServer::start(|request| match request.method.as_str() {
         "GET" => healthy(request),
         _ => Fault::reset(),
     });
@@ -637,9 +635,9 @@ fn event_frame(kind: &str, session: &str) -> Vec<u8> {
 
 /// Serves `first` to the first subscription of `/global/event`, and to every
 /// later one a healthy stream that sends `session.idle` for `ses_after`.
-fn event_server(first: Fault) -> FaultServer {
+fn event_server(first: Fault) -> FakeServer {
     let subscriptions = AtomicUsize::new(0);
-    FaultServer::start(move |request| match request.route() {
+    FakeServer::start(move |request| match request.route() {
         "/global/event" if subscriptions.fetch_add(1, Ordering::SeqCst) == 0 => first.clone(),
         "/global/event" => Fault::sse(
             vec![
@@ -783,7 +781,7 @@ fn events_sent_with_the_first_frame_are_not_lost() {
         Fault::sse(vec![(Duration::ZERO, first)], End::Close)
     };
     let subscriptions = AtomicUsize::new(0);
-    let server = FaultServer::start(move |request| match request.route() {
+    let server = FakeServer::start(move |request| match request.route() {
         "/global/event" if subscriptions.fetch_add(1, Ordering::SeqCst) < 2 => with_first_frame(),
         "/global/event" => Fault::sse(vec![(Duration::ZERO, connected_frame())], End::Hold(LONG)),
         _ => healthy(request),
@@ -797,7 +795,7 @@ fn events_sent_with_the_first_frame_are_not_lost() {
 #[test]
 fn event_stream_ends_with_an_auth_error_when_a_reconnect_is_refused() {
     let subscriptions = AtomicUsize::new(0);
-    let server = FaultServer::start(move |request| match request.route() {
+    let server = FakeServer::start(move |request| match request.route() {
         "/global/event" if subscriptions.fetch_add(1, Ordering::SeqCst) == 0 => {
             Fault::sse(vec![(Duration::ZERO, connected_frame())], End::Close)
         }
@@ -912,7 +910,7 @@ fn peak_growth<T>(f: impl FnOnce() -> T) -> (T, usize) {
 }
 
 // The big-body tests measure memory: each runs alone, in a child process of
-// its own (see tests/support/alone.rs), where no other test's threads count.
+// its own (see opencode_testing::alone), where no other test's threads count.
 
 const MIB: usize = 1024 * 1024;
 /// 50 MiB, written as 800 chunks of 64 KiB.
@@ -939,7 +937,7 @@ fn big(status: u16, content_type: &str, prefix: &[u8], fill: &[u8], suffix: &[u8
     )
 }
 
-fn big_config(server: &FaultServer) -> Config {
+fn big_config(server: &FakeServer) -> Config {
     let mut config = config(&server.url());
     // Reading 50 MiB in a debug build takes a moment; the point is that it ends.
     config.timeout = Duration::from_secs(20);

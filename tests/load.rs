@@ -8,19 +8,13 @@
 //! in the parent: the RSS it reads is the client's alone, whatever the other
 //! tests of this binary run meanwhile.
 
-#[path = "support/alone.rs"]
-mod alone;
-#[path = "support/fault_server.rs"]
-mod fault_server;
-#[path = "support/real_server.rs"]
-mod real_server;
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use fault_server::{connected_frame, End, Fault, FaultServer};
 use opencode::client::{Client, Config, NewSession, Reply, SendHandle, SendOptions, SendUpdate};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::alone;
+use opencode_testing::fake_server::{connected_frame, End, FakeServer, Fault};
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
 /// In the child process that runs a test's client alone: the URL of the
@@ -67,8 +61,8 @@ fn assert_flat(what: &str, warmed: usize, end: usize) {
 }
 
 /// A fake opencode whose replies are "echo: <the prompt>".
-fn echo_server() -> FaultServer {
-    FaultServer::start(|request| {
+fn echo_server() -> FakeServer {
+    FakeServer::start(|request| {
         let segments: Vec<&str> = request.route().trim_start_matches('/').split('/').collect();
         match (request.method.as_str(), segments.as_slice()) {
             ("GET", ["global", "health"]) => Fault::json(200, json!({"healthy": true, "version": "1.18.33"})),
@@ -103,7 +97,7 @@ fn config(url: &str) -> Config {
 }
 
 /// Each prompt the server received, with how many times.
-fn received(server: &FaultServer) -> HashMap<String, usize> {
+fn received(server: &FakeServer) -> HashMap<String, usize> {
     let mut seen = HashMap::new();
     for request in server.requests() {
         if request.method == "POST" && request.route().ends_with("/message") {

@@ -1,15 +1,13 @@
 //! The Lua API, end to end through real HTTP against a fake opencode server:
 //! tests/lua/api_test.lua run in the host and in each stock interpreter.
 
-#[path = "support/fake_server.rs"]
-mod fake_server;
 #[path = "support/lua.rs"]
 mod lua;
 
 use std::time::Duration;
 
-use fake_server::{FakeServer, Reply, Request};
 use lua::{run_lua_test, Runner, STOCK};
+use opencode_testing::fake_server::{FakeServer, Reply, Request};
 use serde_json::{json, Value};
 
 /// A fake that answers like opencode 1.18.33; session ids pick the behaviour.

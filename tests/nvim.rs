@@ -4,14 +4,12 @@
 
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
 use std::process::Command;
 use std::time::Duration;
 
 use lua::{manifest_dir, module_dir, run_bounded};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 
 #[test]
 fn nvim_example_streams_a_reply_through_the_event_loop() {

@@ -4,8 +4,6 @@
 //! its kind says. The expectations are worked out here from the spec itself,
 //! not from the generated table, so a wrong row fails too.
 
-#[path = "support/fake_server.rs"]
-mod fake_server;
 #[path = "support/lua.rs"]
 mod lua;
 
@@ -13,9 +11,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use fake_server::{FakeServer, Reply, Request};
 use lua::{run_bounded, Runner, STOCK};
 use opencode::client::{operations, Client, Config, ErrorKind, EventOptions, RequestOptions, RequestPolicy};
+use opencode_testing::fake_server::{FakeServer, Reply, Request};
 use serde_json::{json, Map, Value};
 
 const SPEC: &str = "spec/opencode-1.18.33-openapi.json";

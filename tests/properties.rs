@@ -10,16 +10,13 @@
 //! Decoders fed arbitrary bytes never panic: the SSE parser, event frames,
 //! every answer the client reads, and the event stream's reader.
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fault_server::{connected_frame, sse_frame, End, Fault, FaultServer, Request};
 use opencode::client::sse::SseParser;
 use opencode::client::{Client, Config, ErrorKind, Event, EventOptions, SendOptions};
 use opencode::mlua::{Function, Lua};
+use opencode_testing::fake_server::{connected_frame, sse_frame, End, FakeServer, Fault, Request};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::{json, Map, Value};
@@ -33,7 +30,7 @@ fn health() -> Fault {
 /// A fake whose first `new_session` answers with `echo` set to the value in
 /// `outgoing`, and whose second one (with a `permission`) stores what came back.
 struct Echo {
-    server: FaultServer,
+    server: FakeServer,
     outgoing: Arc<Mutex<Value>>,
     returned: Arc<Mutex<Option<Value>>>,
 }
@@ -44,7 +41,7 @@ impl Echo {
         let returned = Arc::new(Mutex::new(None));
         let server = {
             let (outgoing, returned) = (outgoing.clone(), returned.clone());
-            FaultServer::start(
+            FakeServer::start(
                 move |request: &Request| match (request.method.as_str(), request.route()) {
                     ("GET", "/global/health") => health(),
                     ("POST", "/session") => {
@@ -382,7 +379,7 @@ fn an_empty_chunk_between_cr_and_lf_is_not_a_blank_line() {
 
 /// The body every answer of `AnyBody` carries, whatever the request.
 struct AnyBody {
-    server: FaultServer,
+    server: FakeServer,
     status: Arc<Mutex<u16>>,
     body: Arc<Mutex<Vec<u8>>>,
 }
@@ -393,7 +390,7 @@ impl AnyBody {
         let body = Arc::new(Mutex::new(Vec::new()));
         let server = {
             let (status, body) = (status.clone(), body.clone());
-            FaultServer::start(move |_| {
+            FakeServer::start(move |_| {
                 Fault::respond(
                     *status.lock().unwrap(),
                     "application/json",
@@ -468,7 +465,7 @@ fn the_event_stream_survives_arbitrary_bytes() {
     let garbage = Arc::new(Mutex::new(Vec::new()));
     let server = {
         let garbage = garbage.clone();
-        FaultServer::start(move |request| match request.route() {
+        FakeServer::start(move |request| match request.route() {
             "/global/event" => {
                 let mut after = garbage.lock().unwrap().clone();
                 // Whatever state the garbage left the parser in, three line

@@ -6,15 +6,13 @@
 
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, run_lua_test, Runner, STOCK};
 use opencode::client::{Client, Config, ErrorKind, EventOptions, NewSession, SendOptions, DISCONNECTED};
-use real_server::{OpencodeServer, ServerOptions};
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 use serde_json::json;
 
 /// Streams its replies in several chunks with pauses, so streaming is visible.

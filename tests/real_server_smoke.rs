@@ -1,10 +1,8 @@
 //! Proves the real-server harness: a real `opencode serve` starts against the echo provider
 //! and behaves the way the client tests rely on.
 
-#[path = "support/real_server.rs"]
-mod real_server;
-
-use real_server::{http_request, OpencodeServer, ServerOptions};
+use opencode_testing::http::request as http_request;
+use opencode_testing::real_server::{OpencodeServer, ServerOptions};
 use serde_json::{json, Value};
 
 fn create_session(server: &OpencodeServer) -> String {

@@ -3,10 +3,6 @@
 //! configured origin (a redirect elsewhere drops them), and https is verified
 //! unless `insecure` is asked for.
 
-#[path = "support/fault_server.rs"]
-mod fault_server;
-
-use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,9 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use fault_server::{connected_frame, response, End, Fault, FaultServer, Request};
 use opencode::client::{Client, Config, ErrorKind, EventOptions, SendOptions, SendUpdate};
 use opencode::mlua::{Lua, Table};
+use opencode_testing::fake_server::{connected_frame, response, End, FakeServer, Fault, Request};
+use opencode_testing::process::run_bounded;
 use serde_json::json;
 
 const PASSWORD: &str = "hunter2-Zq8vX-s3cret";
@@ -58,7 +55,7 @@ fn closed_port() -> SocketAddr {
 /// Servers that fail in every way that produces a message.
 struct Failing {
     /// Kept so the servers live as long as the URLs are used.
-    _servers: Vec<FaultServer>,
+    _servers: Vec<FakeServer>,
     urls: Vec<String>,
 }
 
@@ -76,11 +73,11 @@ fn failing_servers() -> Failing {
         Fault::reset(),
         Fault::silence(Duration::from_secs(5)),
     ];
-    let servers: Vec<FaultServer> = faults
+    let servers: Vec<FakeServer> = faults
         .into_iter()
-        .map(|fault| FaultServer::start(move |_| fault.clone()))
+        .map(|fault| FakeServer::start(move |_| fault.clone()))
         .collect();
-    let mut urls: Vec<String> = servers.iter().map(FaultServer::url).collect();
+    let mut urls: Vec<String> = servers.iter().map(FakeServer::url).collect();
     urls.push(format!("http://{}", closed_port()));
     Failing {
         _servers: servers,
@@ -173,7 +170,7 @@ fn lua() -> Lua {
 #[test]
 fn lua_tostring_and_errors_never_show_the_password() {
     let failing = failing_servers();
-    let healthy = FaultServer::start(|request| match request.route() {
+    let healthy = FakeServer::start(|request| match request.route() {
         "/global/health" => health(),
         _ => Fault::text(500, "internal error"),
     });
@@ -251,45 +248,20 @@ fn scratch_dir(name: &str) -> PathBuf {
 }
 
 /// Runs `command` with a time bound and returns everything it printed.
-fn output_of(mut command: Command, limit: Duration) -> (bool, String) {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the command");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let text = format!("{}\n{}", out.join().unwrap(), err.join().unwrap());
-    (status.success(), text)
+fn output_of(command: Command, limit: Duration) -> (bool, String) {
+    let output = run_bounded(command, limit);
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
 }
 
 #[test]
 fn the_host_never_prints_the_password() {
     let failing = failing_servers();
-    let healthy = FaultServer::start(|request| match request.route() {
+    let healthy = FakeServer::start(|request| match request.route() {
         "/global/health" => health(),
         _ => Fault::text(500, "internal error"),
     });
@@ -344,7 +316,7 @@ fn credentials_in_the_url_are_percent_decoded() {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{USERNAME}:{password}"))
     );
-    let server = FaultServer::start(move |request| {
+    let server = FakeServer::start(move |request| {
         if request.header("authorization") == Some(expected.as_str()) {
             health()
         } else {
@@ -368,8 +340,8 @@ fn redirect(status: u16, location: &str) -> Fault {
 }
 
 /// A server elsewhere that answers like opencode and records what it got.
-fn elsewhere(ip: &str) -> FaultServer {
-    FaultServer::start_on(ip, |request| match request.route() {
+fn elsewhere(ip: &str) -> FakeServer {
+    FakeServer::start_on(ip, |request| match request.route() {
         "/global/event" => Fault::sse(
             vec![(Duration::ZERO, connected_frame())],
             End::Hold(Duration::from_secs(5)),
@@ -383,11 +355,11 @@ fn elsewhere(ip: &str) -> FaultServer {
 }
 
 /// The configured server: it redirects everything to `target`.
-fn redirecting(status: u16, target: String) -> FaultServer {
-    FaultServer::start(move |request: &Request| redirect(status, &format!("{target}{}", request.path)))
+fn redirecting(status: u16, target: String) -> FakeServer {
+    FakeServer::start(move |request: &Request| redirect(status, &format!("{target}{}", request.path)))
 }
 
-fn authorizations(server: &FaultServer) -> Vec<Option<String>> {
+fn authorizations(server: &FakeServer) -> Vec<Option<String>> {
     server
         .requests()
         .iter()
@@ -444,7 +416,7 @@ fn a_redirect_to_another_host_or_port_drops_the_credentials() {
 #[test]
 fn a_redirect_within_the_origin_keeps_the_credentials() {
     // The control for the test above: the header is there to be dropped.
-    let server = FaultServer::start(|request| match request.route() {
+    let server = FakeServer::start(|request| match request.route() {
         "/global/health" => redirect(302, "/moved/health"),
         _ => health(),
     });

@@ -9,18 +9,16 @@
 
 #[path = "support/lua.rs"]
 mod lua;
-#[path = "support/real_server.rs"]
-mod real_server;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use lua::{host_binary, manifest_dir, run_bounded, Runner, STOCK};
-use real_server::{opencode_binary, opencode_config, EchoProvider};
+use opencode_testing::echo_provider::EchoProvider;
+use opencode_testing::process::Process;
+use opencode_testing::real_server::{opencode_binary, opencode_config};
 
 /// How long a server may take to start and answer a first prompt.
 const SERVER_LIMIT: Duration = Duration::from_secs(90);
@@ -213,99 +211,25 @@ fn processes_in(dir: &Path) -> Vec<u32> {
 // ---------------------------------------------------------------------------------------------
 // A script the test talks to: lines out, lines in
 
+/// A Lua script or the host running, with a pipe to its standard input.
 struct Script {
-    what: String,
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<String>,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-    /// One message from each output reader once it has read everything.
-    readers_done: mpsc::Receiver<()>,
+    process: Process,
 }
 
 impl Script {
-    fn start(what: String, mut command: Command) -> Script {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
-        let (tx, lines) = mpsc::channel();
-        let (done_tx, readers_done) = mpsc::channel();
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (out, all_out, done) = (child.stdout.take().unwrap(), Arc::clone(&stdout), done_tx.clone());
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                all_out.lock().unwrap().push_str(&format!("{line}\n"));
-                let _ = tx.send(line);
-            }
-            let _ = done.send(());
-        });
-        let (mut err, all_err) = (child.stderr.take().unwrap(), Arc::clone(&stderr));
-        std::thread::spawn(move || {
-            let mut buf = [0; 4096];
-            // Kept as it comes, so that a report made while the script runs shows it.
-            while let Ok(n @ 1..) = err.read(&mut buf) {
-                all_err.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-            let _ = done_tx.send(());
-        });
+    fn start(what: String, command: Command) -> Script {
         Script {
-            what,
-            stdin: child.stdin.take(),
-            child,
-            lines,
-            stdout,
-            stderr,
-            readers_done,
-        }
-    }
-
-    /// Once the process has exited: waits (bounded) until its output is read
-    /// to the end. A pipe some leftover process still holds open ends the wait
-    /// at the bound, and the report shows what came so far.
-    fn collect_output(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        for _ in 0..2 {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if self.readers_done.recv_timeout(left).is_err() {
-                return;
-            }
+            process: Process::start_with_stdin(command).named(what),
         }
     }
 
     fn report(&self) -> String {
-        format!(
-            "{}\n--- stdout\n{}--- stderr\n{}",
-            self.what,
-            self.stdout.lock().unwrap(),
-            self.stderr.lock().unwrap()
-        )
+        self.process.report()
     }
 
     /// Waits for the next line starting with `prefix` and returns the rest of it.
     fn expect(&mut self, prefix: &str) -> String {
-        let deadline = Instant::now() + SERVER_LIMIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix(prefix) {
-                        return rest.trim().to_owned();
-                    }
-                }
-                Err(_) => {
-                    if matches!(self.child.try_wait(), Ok(Some(_))) {
-                        self.collect_output();
-                    }
-                    panic!("no line {prefix:?}: {}", self.report())
-                }
-            }
-        }
+        self.process.expect(prefix, SERVER_LIMIT)
     }
 
     fn expect_pid(&mut self) -> u32 {
@@ -315,26 +239,23 @@ impl Script {
     }
 
     fn say(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
-        stdin.flush().unwrap();
+        self.process.say(line);
     }
 
-    /// Waits for the process to exit; fails past `limit`.
+    /// Waits for the process to exit; fails past `limit`. The time is taken
+    /// when the exit is seen, before the last output is collected.
     fn exit(&mut self, limit: Duration) -> (ExitStatus, Duration) {
         let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let took = start.elapsed();
-                self.collect_output();
-                return (status, took);
-            }
-            if start.elapsed() > limit {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("still running after {limit:?}: {}", self.report());
-            }
+        while self.process.try_wait().is_none() && start.elapsed() <= limit {
             std::thread::sleep(Duration::from_millis(10));
+        }
+        let took = start.elapsed();
+        match self.process.wait(Duration::ZERO) {
+            Some(status) => (status, took),
+            None => {
+                self.process.kill();
+                panic!("still running after {limit:?}: {}", self.report())
+            }
         }
     }
 
@@ -344,15 +265,6 @@ impl Script {
         assert_eq!(status.signal(), None, "killed by a signal: {}", self.report());
         assert_eq!(status.code(), Some(0), "exit status: {}", self.report());
         took
-    }
-}
-
-impl Drop for Script {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 
@@ -527,7 +439,7 @@ fn exit_stops_the_server(runner: &Runner, ending: &str, with_tool: bool) {
     script.say("go");
     script.expect("ready");
     let took = script.exit_cleanly(EXIT_LIMIT);
-    eprintln!("{}: exited in {took:?}", script.what);
+    eprintln!("{}: exited in {took:?}", script.process.what());
     assert!(
         !alive(pid),
         "the server {pid} outlived the interpreter: {}",

@@ -2,8 +2,6 @@
 //! the ways the real one cannot be made to: silence, dropped streams, and
 //! requests whose order the test controls.
 
-#[path = "support/fake_server.rs"]
-mod fake_server;
 #[path = "support/lua.rs"]
 mod lua;
 
@@ -11,17 +9,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fake_server::{FakeServer, Reply, Request};
 use lua::{run_lua_test, Runner, STOCK};
 use opencode::client::{Client, Config, EventOptions, SendOptions, SendUpdate, RECONNECTED};
+use opencode_testing::fake_server::{connected_event, FakeServer, Reply, Request};
 use serde_json::{json, Value};
 
 fn event(kind: &str, properties: Value) -> Value {
     json!({"directory": "/project", "payload": {"type": kind, "properties": properties}})
-}
-
-fn connected() -> Value {
-    json!({"payload": {"type": "server.connected", "properties": {}}})
 }
 
 const HEALTH: &str = "/global/health";
@@ -59,12 +53,12 @@ fn heartbeat_silence_leads_to_reconnect() {
     let ms = Duration::from_millis;
     let server = event_server(vec![
         Reply::sse(
-            &[connected(), event("first", json!({}))],
+            &[connected_event(), event("first", json!({}))],
             ms(10),
             Duration::from_secs(20),
         ),
         Reply::sse(
-            &[connected(), event("second", json!({}))],
+            &[connected_event(), event("second", json!({}))],
             ms(10),
             Duration::from_secs(20),
         ),
@@ -87,9 +81,9 @@ fn heartbeat_silence_leads_to_reconnect() {
 fn a_stream_the_server_closes_reconnects_and_says_so() {
     let ms = Duration::from_millis;
     let server = event_server(vec![
-        Reply::sse(&[connected(), event("first", json!({}))], ms(10), ms(0)),
+        Reply::sse(&[connected_event(), event("first", json!({}))], ms(10), ms(0)),
         Reply::sse(
-            &[connected(), event("second", json!({}))],
+            &[connected_event(), event("second", json!({}))],
             ms(10),
             Duration::from_secs(20),
         ),
@@ -103,7 +97,7 @@ fn a_stream_the_server_closes_reconnects_and_says_so() {
 fn close_stops_the_stream_at_once() {
     // The server keeps the stream open, silent, far longer than close may take.
     let hold = Duration::from_secs(60);
-    let server = event_server(vec![Reply::sse(&[connected()], Duration::ZERO, hold)]);
+    let server = event_server(vec![Reply::sse(&[connected_event()], Duration::ZERO, hold)]);
     let client = Client::connect(Config::with_url(server.url())).unwrap();
     let mut stream = client.events(EventOptions::default()).unwrap();
     let start = Instant::now();
@@ -131,7 +125,7 @@ fn exchange(session: &'static str, events: Vec<Value>, permission_reply_releases
     let aborted = Arc::new(AtomicBool::new(false));
     let released = Arc::new(AtomicBool::new(false));
     let (aborted_flag, released_flag) = (aborted.clone(), released.clone());
-    let mut frames = vec![connected()];
+    let mut frames = vec![connected_event()];
     frames.extend(events);
     let stream = Reply::sse(&frames, Duration::from_millis(50), Duration::from_secs(20));
     let server = FakeServer::start(move |request: &Request| {
@@ -261,7 +255,7 @@ fn the_client_descriptor_is_readable_while_any_send_has_something_to_deliver() {
         let path = request.path.split('?').next().unwrap_or_default();
         match path {
             HEALTH => health(),
-            "/global/event" => Reply::sse(&[connected()], Duration::ZERO, Duration::from_secs(20)),
+            "/global/event" => Reply::sse(&[connected_event()], Duration::ZERO, Duration::from_secs(20)),
             "/permission" | "/question" => Reply::json(200, json!([])),
             _ if path.ends_with("/message") => {
                 std::thread::sleep(Duration::from_millis(100));

@@ -79,7 +79,8 @@ fi
 
 # --- builds -------------------------------------------------------------------
 log "building (release): opencode-lua, the echo provider, opencode.so, benches/driver"
-cargo build --quiet --release --bin opencode-lua --bin opencode-echo-provider
+cargo build --quiet --release --bin opencode-lua
+cargo build --quiet --release -p opencode-testing --bin opencode-echo-provider
 # opencode.so exactly as tools/build-module.sh lua54 builds it, but in a target
 # folder of its own (so no other build can swap in another Lua's or a debug
 # module meanwhile) and left unstripped for the size breakdown; the module the

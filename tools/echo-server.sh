@@ -22,7 +22,7 @@ done
 
 opencode=${OPENCODE_BIN:-$repo/.cache/opencode/node_modules/.bin/opencode}
 [ -x "$opencode" ] || { echo "opencode is not installed: run tools/setup.sh" >&2; exit 1; }
-cargo build --quiet --bin opencode-echo-provider
+cargo build --quiet -p opencode-testing --bin opencode-echo-provider
 provider=$repo/target/debug/opencode-echo-provider
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/opencode-echo.XXXXXX")

@@ -3,11 +3,10 @@
 //! for it by tools/build-module.sh.
 #![allow(dead_code)]
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The stock interpreters the tests run under: (command, module build feature).
 pub const STOCK: &[(&str, &str)] = &[
@@ -121,57 +120,7 @@ impl Runner {
     }
 }
 
-/// Runs a command with a time bound; panics (failing the test) past it.
-pub fn run_bounded(mut command: Command, limit: Duration) -> Output {
-    let mut child = command
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-    // Each pipe is read to its end on a thread of its own; what was read so
-    // far stays readable for a report while the command runs.
-    let read = |mut pipe: Box<dyn Read + Send>| {
-        let text = Arc::new(Mutex::new(Vec::new()));
-        let (done_tx, done) = std::sync::mpsc::channel::<()>();
-        let filling = Arc::clone(&text);
-        std::thread::spawn(move || {
-            let mut buf = [0; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut buf) {
-                filling.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-            let _ = done_tx.send(());
-        });
-        (text, done)
-    };
-    let (stdout, stdout_done) = read(Box::new(child.stdout.take().unwrap()));
-    let (stderr, stderr_done) = read(Box::new(child.stderr.take().unwrap()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for child") {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            // What it printed until then shows where it got stuck (a process
-            // it started may hold the pipes open: the wait is bounded).
-            let _ = stdout_done.recv_timeout(Duration::from_secs(5));
-            let _ = stderr_done.recv_timeout(Duration::from_secs(5));
-            panic!(
-                "{command:?} still running after {limit:?}\n--- stdout\n{}\n--- stderr\n{}",
-                String::from_utf8_lossy(&stdout.lock().unwrap()),
-                String::from_utf8_lossy(&stderr.lock().unwrap())
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let _ = stdout_done.recv();
-    let _ = stderr_done.recv();
-    let stdout = std::mem::take(&mut *stdout.lock().unwrap());
-    let stderr = std::mem::take(&mut *stderr.lock().unwrap());
-    Output { status, stdout, stderr }
-}
+pub use opencode_testing::process::run_bounded;
 
 /// Runs a Lua test script and asserts that it exited 0 and reported no failure.
 pub fn run_lua_test(runner: &Runner, script: &str, args: &[&str]) -> String {

@@ -5,11 +5,10 @@
 //! The parent starts this same binary asking for just that test
 //! (`--exact --test-threads=1`) with [`ENV`] set; in the child, the test finds
 //! [`child`] set and does the measuring part.
-#![allow(dead_code)]
+use std::process::Command;
+use std::time::Duration;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use crate::process::Process;
 
 /// Set in the child; its value is whatever the parent hands over.
 const ENV: &str = "OPENCODE_LUA_TEST_ALONE";
@@ -36,36 +35,16 @@ pub fn alone(test: &str) -> bool {
 /// Fails, showing the child's output, when the child fails or runs past its
 /// bound; the child's stderr (its measurements) is passed on either way.
 pub fn run_child(test: &str, value: &str) {
-    let mut child = Command::new(std::env::current_exe().expect("this test binary"))
+    let mut command = Command::new(std::env::current_exe().expect("this test binary"));
+    command
         .args([test, "--exact", "--test-threads=1", "--nocapture"])
-        .env(ENV, value)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start a child process for {test}: {e}"));
-    let reader = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = reader(Box::new(child.stdout.take().unwrap()));
-    let stderr = reader(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the child process") {
-            break Some(status);
-        }
-        if started.elapsed() > CHILD_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+        .env(ENV, value);
+    let mut child = Process::start(command);
+    let status = child.wait(CHILD_LIMIT);
+    if status.is_none() {
+        child.kill();
+    }
+    let (stdout, stderr) = (child.stdout(), child.stderr());
     eprint!("{stderr}");
     let report = format!("--- child's stdout\n{stdout}--- child's stderr\n{stderr}");
     match status {

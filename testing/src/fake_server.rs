@@ -1,8 +1,13 @@
-//! A raw TCP server that misbehaves on purpose, std only: for each request the
-//! test's handler returns a [`Fault`], a script of raw writes and pauses
-//! followed by how the connection ends (kept alive, closed, reset, or held
-//! open in silence). Nothing is HTTP-aware beyond reading the request, so a
-//! response can be cut at any byte, stall anywhere, or be garbage.
+//! The fake HTTP/1.1 server of the tests and benchmarks, std only: it records
+//! every request and answers each with whatever the handler returns.
+//!
+//! A handler returns either a [`Reply`] (a well-formed response, possibly
+//! delayed, streamed or followed by a close: what a fake `opencode serve`
+//! needs) or a [`Fault`], a script of raw writes and pauses followed by how
+//! the connection ends (kept alive, closed, reset, or held open in silence).
+//! A `Reply` is only a shorthand for the `Fault` that writes it. Nothing is
+//! HTTP-aware beyond reading the request, so a response can be cut at any
+//! byte, stall anywhere, or be garbage.
 //!
 //! A reset is a real TCP RST: the server keeps the last byte of the request
 //! unread and closes the socket, which makes the kernel abort the connection.
@@ -12,8 +17,6 @@
 //! [`MAX_REQUESTS_PER_CONNECTION`] requests and gives up after
 //! [`READ_TIMEOUT`] of silence, and every pause ends early once the server is
 //! dropped.
-#![allow(dead_code)]
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -242,9 +245,14 @@ pub fn sse_frame(data: &serde_json::Value) -> Vec<u8> {
     format!("data: {data}\n\n").into_bytes()
 }
 
+/// The event opencode sends first on `/global/event`.
+pub fn connected_event() -> serde_json::Value {
+    serde_json::json!({"payload": {"type": "server.connected", "properties": {}}})
+}
+
 /// The frame opencode sends first on `/global/event`.
 pub fn connected_frame() -> Vec<u8> {
-    sse_frame(&serde_json::json!({"payload": {"type": "server.connected", "properties": {}}}))
+    sse_frame(&connected_event())
 }
 
 pub fn reason(status: u16) -> &'static str {
@@ -270,7 +278,130 @@ pub fn reason(status: u16) -> &'static str {
 
 type Handler = dyn Fn(&Request) -> Fault + Send + Sync + 'static;
 
-pub struct FaultServer {
+/// What the server does with one request, said as a well-formed response;
+/// converted to the [`Fault`] that writes it.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// The response, with a `Content-Length`; the connection stays open.
+    Respond {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Wait, then do the inner reply.
+    Delay(Duration, Box<Reply>),
+    /// Close the connection without answering.
+    Close,
+    /// Do the inner reply, then close the connection (without announcing it).
+    ThenClose(Box<Reply>),
+    /// A streamed body (no length, `Connection: close`): each chunk is
+    /// written after its pause. `hold` keeps the connection open, silent,
+    /// after the last chunk; then it closes.
+    Stream {
+        status: u16,
+        content_type: String,
+        chunks: Vec<(Duration, Vec<u8>)>,
+        hold: Duration,
+    },
+}
+
+impl Reply {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Respond {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    pub fn json(status: u16, value: serde_json::Value) -> Reply {
+        Reply::new(status, "application/json", value.to_string())
+    }
+
+    pub fn text(status: u16, body: &str) -> Reply {
+        Reply::new(status, "text/plain; charset=utf-8", body)
+    }
+
+    pub fn html(status: u16, body: &str) -> Reply {
+        Reply::new(status, "text/html", body)
+    }
+
+    /// No body and no `Content-Type`.
+    pub fn empty(status: u16) -> Reply {
+        Reply::Respond {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// An SSE stream of `data:` frames, `pause` apart, then silence for `hold`.
+    pub fn sse(frames: &[serde_json::Value], pause: Duration, hold: Duration) -> Reply {
+        Reply::Stream {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            chunks: frames.iter().map(|frame| (pause, sse_frame(frame))).collect(),
+            hold,
+        }
+    }
+
+    /// The event stream of an idle opencode: the `server.connected` frame,
+    /// then silence for `hold`.
+    pub fn connected(hold: Duration) -> Reply {
+        Reply::Stream {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            chunks: vec![(Duration::ZERO, connected_frame())],
+            hold,
+        }
+    }
+
+    pub fn after(self, delay: Duration) -> Reply {
+        Reply::Delay(delay, Box::new(self))
+    }
+
+    pub fn then_close(self) -> Reply {
+        Reply::ThenClose(Box::new(self))
+    }
+}
+
+impl From<Reply> for Fault {
+    fn from(reply: Reply) -> Fault {
+        match reply {
+            Reply::Respond { status, headers, body } => {
+                let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                Fault::raw(response(status, &headers, &body), End::KeepAlive)
+            }
+            Reply::Delay(delay, inner) => Fault::from(*inner).after(delay),
+            Reply::Close => Fault::close(),
+            Reply::ThenClose(inner) => Fault::from(*inner).then(End::Close),
+            Reply::Stream {
+                status,
+                content_type,
+                chunks,
+                hold,
+            } => {
+                let head = head(status, &[("Content-Type", &content_type), ("Connection", "close")]);
+                let mut steps = vec![Step::Write(head)];
+                for (pause, chunk) in chunks {
+                    steps.push(Step::Pause(pause));
+                    steps.push(Step::Write(chunk));
+                }
+                Fault {
+                    steps,
+                    end: End::Hold(hold),
+                }
+            }
+        }
+    }
+}
+
+/// A handler as the server keeps it: whatever it returns, as a [`Fault`].
+fn boxed<R: Into<Fault>>(handler: impl Fn(&Request) -> R + Send + Sync + 'static) -> Arc<Handler> {
+    Arc::new(move |request: &Request| handler(request).into())
+}
+
+pub struct FakeServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
     connections: Arc<AtomicUsize>,
@@ -278,49 +409,55 @@ pub struct FaultServer {
     accept_thread: Option<JoinHandle<()>>,
 }
 
-impl FaultServer {
+impl FakeServer {
     /// Listens on a free port of 127.0.0.1.
-    pub fn start(handler: impl Fn(&Request) -> Fault + Send + Sync + 'static) -> FaultServer {
-        FaultServer::start_on("127.0.0.1", handler)
+    pub fn start<R: Into<Fault>>(handler: impl Fn(&Request) -> R + Send + Sync + 'static) -> FakeServer {
+        FakeServer::start_on("127.0.0.1", handler)
     }
 
     /// Listens on a free port of `ip` (any 127.x.y.z works on Linux).
-    pub fn start_on(ip: &str, handler: impl Fn(&Request) -> Fault + Send + Sync + 'static) -> FaultServer {
+    pub fn start_on<R: Into<Fault>>(ip: &str, handler: impl Fn(&Request) -> R + Send + Sync + 'static) -> FakeServer {
         let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip}:0: {e}"));
-        FaultServer::serve_on(listener, handler)
+        FakeServer::serve_on(listener, handler)
     }
 
     /// Listens on exactly `addr` (say, a port that was refusing connections a moment ago).
-    pub fn start_at(addr: SocketAddr, handler: impl Fn(&Request) -> Fault + Send + Sync + 'static) -> FaultServer {
+    pub fn start_at<R: Into<Fault>>(
+        addr: SocketAddr,
+        handler: impl Fn(&Request) -> R + Send + Sync + 'static,
+    ) -> FakeServer {
         let listener = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
-        FaultServer::serve_on(listener, handler)
+        FakeServer::serve_on(listener, handler)
     }
 
-    /// Like [`FaultServer::start`], but a request announcing a body of more
+    /// Like [`FakeServer::start`], but a request announcing a body of more
     /// than `cap` bytes is read only up to its head and `cap` bytes of body,
     /// recorded with that much body, and its connection closed with the rest
     /// unread (a reset), the handler not asked: a server or proxy refusing a
     /// large upload while the client is still sending it.
-    pub fn start_refusing_bodies_over(
+    pub fn start_refusing_bodies_over<R: Into<Fault>>(
         cap: usize,
-        handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
-    ) -> FaultServer {
+        handler: impl Fn(&Request) -> R + Send + Sync + 'static,
+    ) -> FakeServer {
         let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
-        FaultServer::serve_capped(listener, Some(cap), handler)
+        FakeServer::serve_capped(listener, Some(cap), handler)
     }
 
-    fn serve_on(listener: TcpListener, handler: impl Fn(&Request) -> Fault + Send + Sync + 'static) -> FaultServer {
-        FaultServer::serve_capped(listener, None, handler)
+    fn serve_on<R: Into<Fault>>(
+        listener: TcpListener,
+        handler: impl Fn(&Request) -> R + Send + Sync + 'static,
+    ) -> FakeServer {
+        FakeServer::serve_capped(listener, None, handler)
     }
 
-    fn serve_capped(
+    fn serve_capped<R: Into<Fault>>(
         listener: TcpListener,
         body_cap: Option<usize>,
-        handler: impl Fn(&Request) -> Fault + Send + Sync + 'static,
-    ) -> FaultServer {
+        handler: impl Fn(&Request) -> R + Send + Sync + 'static,
+    ) -> FakeServer {
         listener.set_nonblocking(true).expect("non-blocking listener");
         let addr = listener.local_addr().unwrap();
-        let handler: Arc<Handler> = Arc::new(handler);
+        let handler = boxed(handler);
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
@@ -344,7 +481,7 @@ impl FaultServer {
                 }
             }
         });
-        FaultServer {
+        FakeServer {
             addr,
             requests,
             connections,
@@ -377,13 +514,44 @@ impl FaultServer {
             .count()
     }
 
+    /// The requests whose target is exactly `path`.
+    pub fn requests_to(&self, path: &str) -> Vec<Request> {
+        self.requests().into_iter().filter(|r| r.path == path).collect()
+    }
+
+    /// The only request received; panics when there were none or several.
+    pub fn single_request(&self) -> Request {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:#?}");
+        requests.into_iter().next().unwrap()
+    }
+
+    /// The requests the test's calls made: left out are those a client makes
+    /// in the background to watch a send (the event stream, and the pending
+    /// permission requests and questions it asks for after connecting).
+    pub fn calls(&self) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| {
+                !(r.method == "GET" && ["/global/event", "/permission", "/question"].contains(&r.path.as_str()))
+            })
+            .collect()
+    }
+
+    /// The only call received (see [`FakeServer::calls`]); panics when there were none or several.
+    pub fn single_call(&self) -> Request {
+        let calls = self.calls();
+        assert_eq!(calls.len(), 1, "expected exactly one call, got {calls:#?}");
+        calls.into_iter().next().unwrap()
+    }
+
     /// How many TCP connections were accepted.
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
 }
 
-impl Drop for FaultServer {
+impl Drop for FakeServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(thread) = self.accept_thread.take() {
@@ -397,7 +565,7 @@ struct Shared {
     handler: Arc<Handler>,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
-    /// See [`FaultServer::start_refusing_bodies_over`].
+    /// See [`FakeServer::start_refusing_bodies_over`].
     body_cap: Option<usize>,
 }
 

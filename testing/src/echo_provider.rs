@@ -13,14 +13,15 @@
 //!   a provider error in the reply's `info.error`.
 //! - `[[sleep:MS]]` waits MS milliseconds before answering (for abort and timeout tests).
 //!
-//! Usage: `opencode-echo-provider [--port N] [--chunk-delay-ms N]`. It prints exactly one line,
-//! `listening on http://127.0.0.1:PORT`, and serves until killed. Set `OPENCODE_ECHO_LOG` to a
-//! file path to append every request body there (one JSON document per line) for debugging.
+//! The tests run it in-process ([`EchoProvider::start`]); tools/demo.sh, tools/echo-server.sh
+//! and the benchmarks run the `opencode-echo-provider` program of this crate, which serves
+//! [`serve`] on a port. Set `OPENCODE_ECHO_LOG` to a file path to append every request body
+//! there (one JSON document per line) for debugging.
 
 use serde_json::{json, Value};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -36,54 +37,40 @@ const BASH_DESCRIPTION: &str = "run command";
 /// The arguments of the `question` tool call that `[[question]]` makes.
 const QUESTION_ARGUMENTS: &str = r#"{"questions":[{"question":"Which color?","header":"Color","options":[{"label":"red","description":"warm"},{"label":"blue","description":"cold"}]}]}"#;
 
-struct Settings {
+/// How the provider answers.
+pub struct Settings {
     chunk_delay: Duration,
     log: Option<Mutex<std::fs::File>>,
     next_id: AtomicU64,
 }
 
-fn main() {
-    let mut port: u16 = 0;
-    let mut chunk_delay_ms: u64 = 0;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value =
-            |name: &str| -> String { args.next().unwrap_or_else(|| usage(&format!("{name} needs a value"))) };
-        match arg.as_str() {
-            "--port" => port = parse_number(&value("--port"), "--port"),
-            "--chunk-delay-ms" => chunk_delay_ms = parse_number(&value("--chunk-delay-ms"), "--chunk-delay-ms"),
-            "-h" | "--help" => {
-                println!("usage: opencode-echo-provider [--port N] [--chunk-delay-ms N]");
-                return;
+impl Settings {
+    /// `chunk_delay` between streamed chunks; request bodies logged to the
+    /// file `OPENCODE_ECHO_LOG` names, when it is set.
+    pub fn new(chunk_delay: Duration) -> io::Result<Settings> {
+        let log = match std::env::var_os("OPENCODE_ECHO_LOG") {
+            Some(path) => {
+                let file = std::fs::OpenOptions::new().create(true).append(true).open(&path);
+                let file = file.map_err(|e| io::Error::new(e.kind(), format!("OPENCODE_ECHO_LOG {path:?}: {e}")))?;
+                Some(Mutex::new(file))
             }
-            other => usage(&format!("unknown argument {other:?}")),
-        }
+            None => None,
+        };
+        Ok(Settings {
+            chunk_delay,
+            log,
+            next_id: AtomicU64::new(1),
+        })
     }
+}
 
-    let log = std::env::var_os("OPENCODE_ECHO_LOG").map(|path| {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .unwrap_or_else(|e| fail(&format!("cannot open OPENCODE_ECHO_LOG {path:?}: {e}")));
-        Mutex::new(file)
-    });
-    let settings = Arc::new(Settings {
-        chunk_delay: Duration::from_millis(chunk_delay_ms),
-        log,
-        next_id: AtomicU64::new(1),
-    });
-
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .unwrap_or_else(|e| fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")));
-    let address = listener
-        .local_addr()
-        .unwrap_or_else(|e| fail(&format!("no local address: {e}")));
-    let mut stdout = io::stdout();
-    let _ = writeln!(stdout, "listening on http://127.0.0.1:{}", address.port());
-    let _ = stdout.flush();
-
+/// Serves every connection `listener` accepts, each on a thread of its own,
+/// until `stop` is set (checked as each connection arrives).
+pub fn serve(listener: TcpListener, settings: Arc<Settings>, stop: &AtomicBool) {
     for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
         match stream {
             Ok(stream) => {
                 let settings = Arc::clone(&settings);
@@ -103,20 +90,51 @@ fn main() {
     }
 }
 
-fn parse_number<T: std::str::FromStr>(text: &str, name: &str) -> T {
-    text.parse()
-        .unwrap_or_else(|_| usage(&format!("{name} expects a number, got {text:?}")))
+/// The provider on a free port of 127.0.0.1, served by threads of this
+/// process; stops accepting when dropped.
+pub struct EchoProvider {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    accept_thread: Option<thread::JoinHandle<()>>,
 }
 
-fn usage(message: &str) -> ! {
-    eprintln!("opencode-echo-provider: {message}");
-    eprintln!("usage: opencode-echo-provider [--port N] [--chunk-delay-ms N]");
-    std::process::exit(2)
+impl EchoProvider {
+    /// Starts the provider, pausing `chunk_delay_ms` between streamed chunks.
+    pub fn start(chunk_delay_ms: u64) -> EchoProvider {
+        let settings =
+            Settings::new(Duration::from_millis(chunk_delay_ms)).unwrap_or_else(|e| panic!("echo provider: {e}"));
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("the listener's address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let accept_thread = thread::spawn(move || serve(listener, Arc::new(settings), &stopped));
+        EchoProvider {
+            addr,
+            stop,
+            accept_thread: Some(accept_thread),
+        }
+    }
+
+    /// The OpenAI-compatible base URL, e.g. `http://127.0.0.1:PORT/v1`.
+    pub fn url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
 }
 
-fn fail(message: &str) -> ! {
-    eprintln!("opencode-echo-provider: {message}");
-    std::process::exit(1)
+impl Drop for EchoProvider {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // The accept loop sees the flag with the next connection: this one.
+        if TcpStream::connect(self.addr).is_ok() {
+            if let Some(thread) = self.accept_thread.take() {
+                let _ = thread.join();
+            }
+        }
+    }
 }
 
 fn is_disconnect(e: &io::Error) -> bool {
