@@ -1,5 +1,10 @@
 //! Script processes: a line protocol on stdin/stdout, each stdout line stamped as it is
 //! read, so that a script in stock Lua (which has no fine clock) is timed from outside.
+//!
+//! Not opencode-testing's process harness, whose reader hands lines over unstamped
+//! after keeping a copy under a lock: a stamp taken where the line is received would
+//! add that hand-over to every timed line (the streaming figures are a few hundred µs).
+//! And a script's standard error goes straight to the terminal, as it happens.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};

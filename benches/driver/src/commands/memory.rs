@@ -1,15 +1,19 @@
 //! `memory`: RSS over many connect / new_session / send / delete cycles in lua5.4, and
 //! the RSS of an idle module with one client, in lua5.4 and in the host.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use opencode_testing::process::run_bounded;
 use serde_json::{json, Value};
 
 use crate::opts::Opts;
 use crate::script::{count_fds, lua_command, Script};
 use crate::stats::mean;
 use crate::Res;
+
+/// The idle script sits a second with its client; far longer means it hangs.
+const IDLE_LIMIT: Duration = Duration::from_secs(120);
 
 pub fn memory(opts: &Opts) -> Res<Value> {
     let url = opts.req("url")?;
@@ -55,14 +59,13 @@ pub fn memory(opts: &Opts) -> Res<Value> {
     let mut idle = Vec::new();
     let host = opts.get("host").unwrap_or("target/release/opencode-lua").to_owned();
     let mut lua = lua_command(opts, idle_script)?;
+    lua.arg(url);
     let mut host_command = Command::new(&host);
-    host_command.arg(idle_script);
-    for (name, command) in [("lua5.4", &mut lua), ("opencode-lua host", &mut host_command)] {
-        let out = command
-            .arg(url)
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| format!("{name}: {e}"))?;
+    host_command.args([idle_script, url]);
+    for (name, command) in [("lua5.4", lua), ("opencode-lua host", host_command)] {
+        let out = run_bounded(command, IDLE_LIMIT);
+        // As if the script wrote to this process's standard error itself.
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8_lossy(&out.stdout);
         let mut row = json!({ "interpreter": name });
         for line in text.lines() {

@@ -8,6 +8,9 @@ use serde_json::{json, Value};
 use crate::opts::Opts;
 use crate::Res;
 
+/// Not opencode-testing's `run_bounded`: it keeps the last 4 MiB of the output, and
+/// `nm` lists more than that for a build with more symbols, which would lose symbols
+/// from the breakdown without a word.
 fn tool_output(program: &str, args: &[&str]) -> Res<String> {
     let out = Command::new(program)
         .args(args)
