@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-cargo fmt --check
-cargo clippy --quiet --all-targets -- -D warnings
+# The whole workspace: opencode-lua and testing/, the tests' support crate.
+cargo fmt --all --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
 # Each stock interpreter's opencode.so, before the tests: the builds share one
 # cargo target dir and take turns, so a test that needs one module would
 # otherwise wait for another Lua's first build. The tests' own builds are then
@@ -15,7 +16,7 @@ cargo clippy --quiet --all-targets -- -D warnings
 for lua in lua54 lua51 lua52 lua53 luajit; do
   bash tools/build-module.sh "$lua" --debug >/dev/null
 done
-cargo test --no-fail-fast "$@"
+cargo test --workspace --no-fail-fast "$@"
 demo=$(bash tools/demo.sh "hello world")
 [ "$demo" = "echo: hello world" ] || { echo "tools/demo.sh printed: $demo" >&2; exit 1; }
 echo "tools/demo.sh: ok"

@@ -768,3 +768,37 @@ fn read_request_but_last_byte(
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|window| window == needle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http;
+
+    #[test]
+    fn a_reply_is_written_as_its_fault_and_requests_are_recorded() {
+        let server = FakeServer::start(|request: &Request| match request.route() {
+            "/json" => Reply::json(201, serde_json::json!({"ok": true})),
+            _ => Reply::empty(404),
+        });
+        let created = http::request(&server.url(), "POST", "/json?x=1", Some(&serde_json::json!([1])), None);
+        assert_eq!(created.status, 201);
+        assert_eq!(created.header("content-type"), Some("application/json"));
+        assert_eq!(created.json(), serde_json::json!({"ok": true}));
+        let missing = http::request(&server.url(), "GET", "/nothing", None, Some(("opencode", "pw")));
+        assert_eq!(missing.status, 404);
+        assert_eq!(missing.body, "");
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[0].json(), serde_json::json!([1]));
+        assert_eq!(requests[1].header("authorization"), Some("Basic b3BlbmNvZGU6cHc="));
+        assert_eq!(server.count("POST", "/json"), 1);
+    }
+
+    #[test]
+    fn a_stream_reply_sends_its_chunks_then_closes() {
+        let server = FakeServer::start(|_: &Request| Reply::connected(Duration::ZERO));
+        let events = http::request(&server.url(), "GET", "/global/event", None, None);
+        assert_eq!(events.status, 200);
+        assert_eq!(events.body.as_bytes(), connected_frame());
+    }
+}

@@ -285,3 +285,55 @@ impl Drop for Process {
 pub fn run_bounded(command: Command, limit: Duration) -> Output {
     Process::start(command).output(limit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tail_keeps_the_end_and_says_how_much_it_left_out() {
+        let mut tail = Tail::default();
+        tail.push(&vec![b'a'; OUTPUT_LIMIT]);
+        tail.push(b"the end");
+        assert_eq!(tail.bytes.len(), OUTPUT_LIMIT);
+        assert!(tail.bytes.ends_with(b"the end"));
+        assert!(tail.text().starts_with("[7 bytes left out]\n"));
+    }
+
+    #[test]
+    fn output_and_lines_are_captured() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo one; echo two; echo oops >&2"]);
+        let mut process = Process::start(command);
+        assert_eq!(process.expect("tw", Duration::from_secs(10)), "o");
+        let output = process.output(Duration::from_secs(10));
+        assert!(output.status.success());
+        assert_eq!(output.stdout, b"one\ntwo\n");
+        assert_eq!(output.stderr, b"oops\n");
+    }
+
+    #[test]
+    fn killing_reaches_the_whole_process_group() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "sleep 30 & echo $!; wait"]);
+        let mut process = Process::start(command);
+        let sleeper: i32 = process.expect("", Duration::from_secs(10)).parse().unwrap();
+        let started = Instant::now();
+        assert_eq!(process.wait(Duration::from_millis(100)), None);
+        process.kill();
+        assert!(process.try_wait().is_some());
+        // The orphaned sleep is gone too: reaped, or a zombie waiting for
+        // whoever adopted it.
+        let alive = || {
+            let stat = std::fs::read_to_string(format!("/proc/{sleeper}/stat")).unwrap_or_default();
+            stat.rsplit_once(')')
+                .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while alive() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!alive(), "sleep {sleeper} survived");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+}
