@@ -23,6 +23,15 @@
 //!   says how many are waiting (`{"held":N}`), so a benchmark knows when all of
 //!   its requests have reached the server; `POST /bench/release` answers
 //!   `{"released":N}`.
+//!
+//! Not opencode-testing's fake server, which the tests use: that one records
+//! every request, finds a request's end by peeking (sleeping a millisecond when
+//! a head arrives in parts), polls for new connections every millisecond and
+//! caps connections (5,000) and idle time (10 s), and its replies are scripts
+//! fixed when the request arrives, where `GET /global/event` here is a live
+//! subscription stamped at the moment of writing. Each of those would add to
+//! what is timed against the floor (the memory benchmark alone opens 10,000
+//! connections) or could not express the streaming benchmark.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
