@@ -16,7 +16,7 @@
 
 use std::ffi::{c_int, CStr};
 
-use mlua::{ffi, Function, IntoLuaMulti, Lua};
+use mlua::{ffi, Function, IntoLuaMulti, Lua, Table, Value};
 
 use super::SETTINGS_SOURCE;
 
@@ -37,27 +37,75 @@ pub(super) fn checked_maker(lua: &Lua) -> mlua::Result<Function> {
     closure(lua, new_checked, 0, ())
 }
 
-/// opencode.connect and opencode.serve: `raw` with its options' callbacks
-/// guarded (methods.lua's `guarded`); `methods` runs methods.lua and gives
-/// back its send, start_async and guarded.
-pub(super) fn opener(lua: &Lua, name: &str, raw: Function, methods: &Function) -> mlua::Result<Function> {
-    closure(lua, opener_call, 3, (name, raw, methods))
-}
+/// The module table, as `require` returns it: `_VERSION`, `null`, `connect`
+/// and `serve` (`raw` with its options' callbacks guarded by methods.lua's
+/// `guarded`), every client method in function form (`names`: checked with
+/// shift 0), `send` and `send_async` (methods.lua's `send(0, ...)` and
+/// `start_async("send_async", 0, 2, ...)`), and an `__index` that makes the
+/// settings store on first use and otherwise asks `operation_function(module,
+/// key)`. `methods` runs methods.lua and gives back its send, start_async and
+/// guarded. One protected call: each of mlua's own calls would be another.
+pub(super) fn module_table(
+    lua: &Lua,
+    core: &Table,
+    methods: &Function,
+    version: &str,
+    names: &[&str],
+) -> mlua::Result<Table> {
+    // SAFETY: exec_raw runs this in a C function of its own, protected, with
+    // its four values as the arguments and LUA_MINSTACK (20) free slots; at
+    // most seven are used, and the module table is left as the only value.
+    unsafe {
+        lua.exec_raw((core, methods, version, Value::NULL), |state| {
+            let top = ffi::lua_gettop(state);
+            let (core, methods) = (top - 3, top - 2);
+            ffi::lua_createtable(state, 0, names.len() as c_int + 6);
+            let module = top + 1;
+            push_bytes(state, b"_VERSION");
+            ffi::lua_pushvalue(state, top - 1);
+            ffi::lua_rawset(state, module);
+            push_bytes(state, b"null");
+            ffi::lua_pushvalue(state, top);
+            ffi::lua_rawset(state, module);
+            for name in ["connect", "serve"] {
+                push_bytes(state, name.as_bytes());
+                ffi::lua_pushvalue(state, -1);
+                ffi::lua_pushvalue(state, -1);
+                ffi::lua_rawget(state, core);
+                ffi::lua_pushvalue(state, methods);
+                ffi::lua_pushcclosure(state, opener_call, 3);
+                ffi::lua_rawset(state, module);
+            }
+            for name in names {
+                push_bytes(state, name.as_bytes());
+                ffi::lua_pushvalue(state, -1);
+                ffi::lua_pushvalue(state, -1);
+                ffi::lua_rawget(state, core);
+                ffi::lua_pushinteger(state, 0);
+                ffi::lua_pushcclosure(state, checked_call, 3);
+                ffi::lua_rawset(state, module);
+            }
+            push_bytes(state, b"send");
+            ffi::lua_pushvalue(state, methods);
+            ffi::lua_pushcclosure(state, send_call, 1);
+            ffi::lua_rawset(state, module);
+            push_bytes(state, b"send_async");
+            ffi::lua_pushvalue(state, methods);
+            ffi::lua_pushcclosure(state, send_async_call, 1);
+            ffi::lua_rawset(state, module);
 
-/// opencode.send(client, ...): methods.lua's `send(0, client, ...)`.
-pub(super) fn send(lua: &Lua, methods: &Function) -> mlua::Result<Function> {
-    closure(lua, send_call, 1, methods)
-}
-
-/// opencode.send_async(client, ...): methods.lua's `start_async("send_async", 0, 2, client, ...)`.
-pub(super) fn send_async(lua: &Lua, methods: &Function) -> mlua::Result<Function> {
-    closure(lua, send_async_call, 1, methods)
-}
-
-/// The module's `__index`: the settings store, made on first use, and
-/// otherwise `operation_function(module, key)`.
-pub(super) fn module_index(lua: &Lua, operation_function: Function) -> mlua::Result<Function> {
-    closure(lua, index_call, 2, (operation_function, mlua::Nil))
+            ffi::lua_createtable(state, 0, 1);
+            push_bytes(state, b"__index");
+            push_bytes(state, b"operation_function");
+            ffi::lua_rawget(state, core);
+            ffi::lua_pushnil(state); // the settings store, until first used
+            ffi::lua_pushcclosure(state, index_call, 2);
+            ffi::lua_rawset(state, -3);
+            ffi::lua_setmetatable(state, module);
+            ffi::lua_replace(state, top - 3);
+            ffi::lua_settop(state, top - 3);
+        })
+    }
 }
 
 fn closure(lua: &Lua, f: ffi::lua_CFunction, upvalues: c_int, values: impl IntoLuaMulti) -> mlua::Result<Function> {

@@ -201,29 +201,8 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         })?
     };
 
-    let module = lua.create_table_with_capacity(0, 25)?;
-    module.raw_set("_VERSION", format!("opencode {}", env!("CARGO_PKG_VERSION")))?;
-    module.raw_set("null", Value::NULL)?;
-    // connect and serve take default on_permission / on_question for every send.
-    for name in ["connect", "serve"] {
-        module.raw_set(name, checked::opener(lua, name, core.raw_get(name)?, &methods)?)?;
-    }
-    // Every method in function form, as libaihelloworld.lua-style scripts
-    // call them: opencode.send(client, id, text).
-    for &name in CLIENT_METHOD_NAMES {
-        module.raw_set(name, checked::checked(lua, name, core.raw_get(name)?, 0)?)?;
-    }
-    module.raw_set("send", checked::send(lua, &methods)?)?;
-    module.raw_set("send_async", checked::send_async(lua, &methods)?)?;
-    // The ComputerCraft-style settings store (`.settings` in the working
-    // directory) and the function forms of the operations, made on first use.
-    let metatable = lua.create_table_with_capacity(0, 1)?;
-    metatable.raw_set(
-        "__index",
-        checked::module_index(lua, core.raw_get("operation_function")?)?,
-    )?;
-    module.set_metatable(Some(metatable))?;
-    Ok(module)
+    let version = format!("opencode {}", env!("CARGO_PKG_VERSION"));
+    checked::module_table(lua, &core, &methods, &version, CLIENT_METHOD_NAMES)
 }
 
 /// Makes `require("opencode")` (and the `libaihelloworld` shim) available in a
