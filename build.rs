@@ -1,5 +1,5 @@
 //! Link settings for opencode.so (the cdylib) only, and the module's Lua
-//! sources without their comments.
+//! source (methods.lua) without its comments.
 //!
 //! On Linux with glibc 2.36 or newer, the relative relocations are packed
 //! (DT_RELR, `-z pack-relative-relocs`): the dynamic loader reads a short
@@ -21,7 +21,7 @@ use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    strip_lua_comments(&["prelude.lua", "methods.lua"]);
+    strip_lua_comments(&["methods.lua"]);
     if packed_relocations_supported() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,pack-relative-relocs");
     }
@@ -31,7 +31,7 @@ fn main() {
 }
 
 /// Writes src/lua/NAME to OUT_DIR/NAME with every line that is only a
-/// comment left empty: `require("opencode")` compiles the prelude, and the
+/// comment left empty: the first connect compiles methods.lua, and the
 /// lexer's time over its comments is about a tenth of that. Line numbers stay
 /// as in the source. The files keep their comments on lines of their own and
 /// have no long strings or long comments, which this would not understand.

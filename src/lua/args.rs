@@ -1,7 +1,7 @@
 //! Checking what a Lua caller passed.
 //!
 //! A caller's mistake is reported as an [`ArgError`] (position and detail);
-//! the Lua prelude turns it into the familiar
+//! src/lua/checked.rs turns it into the familiar
 //! `bad argument #2 to 'send' (string expected, got nil)` raised at the
 //! caller's line.
 

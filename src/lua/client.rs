@@ -12,8 +12,8 @@ use crate::client::Client;
 /// The registry key of the client methods methods.lua makes.
 pub(super) const CLIENT_METHODS: &str = "opencode.client.methods";
 
-/// The Rust half of a client object; its metatable's `__index` is the
-/// prelude's method table.
+/// The Rust half of a client object; its metatable's `__index` is
+/// methods.lua's method table.
 pub(super) struct LuaClient {
     pub(super) client: Client,
     /// The server `opencode.serve` started for this client; stopped with it.

@@ -24,7 +24,7 @@ use serde_json::Value as Json;
 const STREAM_METHODS: &str = "opencode.stream.methods";
 const STREAM_CALL: &str = "opencode.stream.call";
 const HANDLE_METHODS: &str = "opencode.handle.methods";
-/// What a callback wrapped by the prelude returns when the script's function raised.
+/// What a callback wrapped by methods.lua returns when the script's function raised.
 const CALLBACK_FAILED: &str = "opencode.callback_failed";
 
 pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
@@ -433,7 +433,7 @@ fn send_async(lua: &Lua, args: &Args) -> Raw {
     Ok(Value::UserData(lua.create_userdata(handle)?))
 }
 
-/// The script's callback raised: the prelude holds its error and re-raises it.
+/// The script's callback raised: methods.lua holds its error and re-raises it.
 struct CallbackFailed;
 
 type Dispatched = Result<Result<(), CallbackFailed>, Failure>;

@@ -1,18 +1,48 @@
 -- The methods of clients, event streams and send handles, and the machinery
--- of send and send_async: compiled and run once, by prelude.lua's methods(),
--- the first time the module needs them (before the first client exists).
+-- of send and send_async: compiled and run once, when the first connect,
+-- serve, send or send_async needs them (before the first client exists).
 -- It gives back send, start_async and guarded for the module's own send,
--- send_async, connect and serve, and the method tables, which src/lua/mod.rs
--- keeps for the clients, streams and handles made from then on.
--- The conventions (raw functions' results, error levels) are prelude.lua's.
+-- send_async, connect and serve (src/lua/checked.rs), and the method tables,
+-- which src/lua/mod.rs keeps for the clients, streams and handles made from
+-- then on.
+--
+-- Raw functions return `value`; or `nil, message, kind, err` for an expected
+-- failure; or `nil, nil, position, detail` for a caller's mistake, which is
+-- raised with the level of the script's own frame, so the message points at
+-- the caller's line (position 0: `detail` is the whole message). `checked`
+-- (src/lua/checked.rs) does that for a raw function called directly. No
+-- function here tail-calls a function that may raise: a tail call would lose
+-- that frame.
 
-local core, client_methods, argerror, exact, checked = ...
+local core, client_methods, checked = ...
 
-local error, select, setmetatable = error, select, setmetatable
+local error, format, select, setmetatable = error, string.format, select, setmetatable
 
 local unpack = table.unpack or unpack
 local pack = table.pack or function(...)
   return { n = select("#", ...), ... }
+end
+
+-- `position` counts every argument of the raw call; `shift` is how many
+-- leading arguments the caller did not write as numbered ones (1 for `self`).
+-- `depth` is how many frames up from argerror's caller the script's frame is.
+local function argerror(name, shift, position, detail, depth)
+  if position == 0 then
+    error(detail, depth + 1)
+  end
+  if position <= shift then
+    error(format("calling '%s' on bad self (%s)", name, detail), depth + 1)
+  end
+  error(format("bad argument #%d to '%s' (%s)", position - shift, name, detail), depth + 1)
+end
+
+-- Exactly the values the script gets: `value`, or `nil, message, kind, err`.
+-- (Tail-called: it never raises, so no frame is needed for an error level.)
+local function exact(value, message, kind, err)
+  if message ~= nil then
+    return nil, message, kind, err
+  end
+  return value
 end
 
 -- Client methods live in one table that is the `__index` of every client.

@@ -2,10 +2,11 @@
 //! `nil, message, kind, err` convention. No HTTP here; every call goes to [`crate::client`].
 //!
 //! This file is the entry point: `module` builds the module table (the raw
-//! functions of the hand-written calls are here; the prelude wraps them) and
-//! `register` preloads it in a host's Lua state.
+//! functions of the hand-written calls are here; src/lua/checked.rs wraps
+//! them) and `register` preloads it in a host's Lua state.
 
 mod args;
+mod checked;
 mod client;
 mod convert;
 mod live;
@@ -14,7 +15,7 @@ mod options;
 mod returns;
 mod serve;
 
-use mlua::{Function, Lua, MultiValue, Table, Value};
+use mlua::{Function, Lua, Table, Value};
 
 use crate::client::PermissionReply;
 use args::Args;
@@ -22,12 +23,10 @@ use client::{client_arg, connect, CLIENT_METHODS};
 use options::{message_args, SEND_KEYS};
 use returns::{error_metatable, raw, to_lua, Raw};
 
-/// The module table (src/lua/prelude.lua, without its comment lines: see build.rs).
-const PRELUDE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.lua"));
-
 /// The methods of clients, streams and handles, and send's machinery
-/// (src/lua/methods.lua, likewise): the prelude compiles this on first use
-/// (`core.methods`), not at `require`.
+/// (src/lua/methods.lua, without its comment lines: see build.rs): compiled
+/// on first use (the first connect, serve, send or send_async), not at
+/// `require`, which compiles no Lua at all.
 const METHODS: &str = include_str!(concat!(env!("OUT_DIR"), "/methods.lua"));
 
 /// The ComputerCraft-compatible settings store, in Lua (`lua/settings.lua`).
@@ -37,6 +36,33 @@ pub const SETTINGS_SOURCE: &str = include_str!("../../lua/settings.lua");
 pub const BUNDLED_SCRIPTS: &[(&str, &str)] = &[("ai-helloworld", include_str!("../../lua/ai-helloworld.lua"))];
 
 const LIBAIHELLOWORLD: &str = include_str!("../../lua/libaihelloworld.lua");
+
+/// The methods every client has, written in Rust (send and send_async are
+/// methods.lua's), each also a function of the module: `opencode.url(client)`.
+/// close and server are for managed servers (src/lua/serve.rs): close stops
+/// the server opencode.serve started for this client; server describes it
+/// (nil for opencode.connect's).
+const CLIENT_METHOD_NAMES: &[&str] = &[
+    "health",
+    "sessions",
+    "session",
+    "new_session",
+    "delete",
+    "abort",
+    "url",
+    "prompt_async",
+    "events",
+    "reply_permission",
+    "tui_append_prompt",
+    "tui_submit_prompt",
+    "tui_clear_prompt",
+    "tui_show_toast",
+    "call",
+    "request",
+    "fd",
+    "close",
+    "server",
+];
 
 /// Builds the module table, as `require("opencode")` returns it, for a host
 /// that installs modules its own way ([`register`] preloads it instead).
@@ -53,7 +79,6 @@ const LIBAIHELLOWORLD: &str = include_str!("../../lua/libaihelloworld.lua");
 /// ```
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
     let core = lua.create_table()?;
-    core.set("null", Value::NULL)?;
     core.set("connect", raw(lua, connect)?)?;
     core.set(
         "health",
@@ -147,13 +172,16 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
             Ok(Value::Integer(client_arg(args, 1)?.fd()? as mlua::Integer))
         })?,
     )?;
-    // The prelude's methods(), once: runs methods.lua with the prelude's
-    // helpers, keeps the method tables it makes, and gives back send,
-    // start_async and guarded.
-    core.set(
-        "methods",
-        lua.create_function(|lua, (core, helpers): (Table, MultiValue)| {
+    error_metatable(lua)?;
+
+    // methods.lua, run once by whichever of connect, serve, send and
+    // send_async comes first: it installs the method tables of clients,
+    // streams and handles, and gives back what those four need.
+    let methods = {
+        let core = core.clone();
+        lua.create_function(move |lua, ()| {
             live::install_methods(lua, &core)?;
+            let names = lua.create_sequence_from(CLIENT_METHOD_NAMES.iter().copied())?;
             let (send, start_async, guarded, client, stream, stream_call, handle, failed): (
                 Function,
                 Function,
@@ -163,16 +191,18 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
                 Function,
                 Table,
                 Table,
-            ) = lua.load(METHODS).set_name("=opencode").call((&core, helpers))?;
+            ) = lua
+                .load(METHODS)
+                .set_name("=opencode")
+                .call((&core, names, checked::checked_maker(lua)?))?;
             lua.set_named_registry_value(CLIENT_METHODS, client)?;
             live::set_methods(lua, stream, stream_call, handle, failed)?;
             Ok((send, start_async, guarded))
-        })?,
-    )?;
-    error_metatable(lua)?;
+        })?
+    };
 
-    let prelude = lua.load(PRELUDE).set_name("=opencode").into_function()?;
-    prelude.call((core, format!("opencode {}", env!("CARGO_PKG_VERSION")), SETTINGS_SOURCE))
+    let version = format!("opencode {}", env!("CARGO_PKG_VERSION"));
+    checked::module_table(lua, &core, &methods, &version, CLIENT_METHOD_NAMES)
 }
 
 /// Makes `require("opencode")` (and the `libaihelloworld` shim) available in a

@@ -5,10 +5,11 @@
 //! checked against the operation table, and the answer is handed back as its
 //! kind says.
 
-use mlua::{Function, Lua, Table, Value};
+use mlua::{Lua, Table, Value};
 use serde_json::{Map, Value as Json};
 
 use super::args::{session_ref, ArgError, Args, Options};
+use super::checked::checked;
 use super::client::{client_arg, LuaClient};
 use super::convert::{json_to_lua, lua_to_json, lua_type_name};
 use super::live::stream_to_lua;
@@ -28,10 +29,6 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     )?;
     // The method, or function form, of the operation a name stands for.
     core.set(
-        "set_checked",
-        lua.create_function(|lua, checked: Function| lua.set_named_registry_value(CHECKED, checked))?,
-    )?;
-    core.set(
         "operation_method",
         lua.create_function(|lua, (methods, name): (Table, Value)| generated(lua, &methods, &name, 1))?,
     )?;
@@ -43,13 +40,10 @@ pub(super) fn install(lua: &Lua, core: &Table) -> mlua::Result<()> {
     Ok(())
 }
 
-/// The prelude's `checked`: what makes a raw function raise a caller's mistake at the caller's line.
-const CHECKED: &str = "opencode.checked";
-
 /// Makes the method (`shift` 1) or function form (`shift` 0) of the operation
-/// `name` stands for, and keeps it in `functions`: the prelude's `checked`
-/// around a raw function bound to the operation. Nil for any other name.
-fn generated(lua: &Lua, functions: &Table, name: &Value, shift: u32) -> mlua::Result<Value> {
+/// `name` stands for, and keeps it in `functions`: [`checked`] around a raw
+/// function bound to the operation. Nil for any other name.
+fn generated(lua: &Lua, functions: &Table, name: &Value, shift: u8) -> mlua::Result<Value> {
     let Value::String(name) = name else {
         return Ok(Value::Nil);
     };
@@ -60,8 +54,7 @@ fn generated(lua: &Lua, functions: &Table, name: &Value, shift: u32) -> mlua::Re
         let client = client_arg(args, 1)?;
         perform(lua, &client, op, args, 2)
     })?;
-    let checked: Function = lua.named_registry_value(CHECKED)?;
-    let f: Function = checked.call((op.name, bound, shift))?;
+    let f = checked(lua, op.name, bound, shift)?;
     functions.raw_set(op.name, &f)?;
     Ok(Value::Function(f))
 }

@@ -1,10 +1,15 @@
 //! The return protocol between the raw functions written in Rust and the
-//! prelude's wrappers (src/lua/prelude.lua): a raw function returns `value`;
-//! or `nil, message, kind, err` for an expected failure (the network, the
-//! server, the AI), handed to the script as is; or `nil, nil, position,
-//! detail` for a caller's mistake, which the prelude raises at the caller's
-//! line (position 0: `detail` is the whole message). A call that Ctrl-C
-//! stopped returns a bare `nil` for the interpreter to raise over.
+//! functions scripts call (src/lua/checked.rs, and methods.lua's send): a raw
+//! function returns `value`; or `nil, message, kind, err` for an expected
+//! failure (the network, the server, the AI), handed to the script as is; or
+//! `nil, nil, position, detail` for a caller's mistake, which those raise at
+//! the caller's line (position 0: `detail` is the whole message). A call that
+//! Ctrl-C stopped returns a bare `nil` for the interpreter to raise over.
+//!
+//! A failure's message is a string, so `assert(call())` and `error(message)`
+//! show it in every interpreter (PUC 5.1's assert and lua.c print nothing
+//! useful for a table); `kind` is a short string a program branches on; `err`
+//! is a table with kind, status, message and, for some, the partial reply.
 
 use mlua::{Function, Lua, MultiValue, Table, Value};
 use serde_json::Value as Json;
@@ -18,12 +23,12 @@ const ERROR_METATABLE: &str = "opencode.error";
 
 /// Why a raw call did not produce a value.
 pub(super) enum Failure {
-    /// The caller's mistake: raised as a Lua error by the prelude.
+    /// The caller's mistake: raised as a Lua error at the caller's line.
     Arg(ArgError),
     /// The network, the server or the AI: returned as `nil, message, kind, err`.
     Call(client::Error),
     /// The caller's mistake that is not one argument (a callback's answer,
-    /// say): raised by the prelude with this message, at the caller's line.
+    /// say): raised with this message, at the caller's line.
     Misuse(String),
     /// Lua itself failed (out of memory): raised as is.
     Lua(mlua::Error),
@@ -49,7 +54,7 @@ impl From<mlua::Error> for Failure {
 
 pub(super) type Raw = Result<Value, Failure>;
 
-/// Wraps a raw function in the return convention the prelude expects.
+/// Wraps a raw function in the return convention src/lua/checked.rs expects.
 pub(super) fn raw<F>(lua: &Lua, f: F) -> mlua::Result<Function>
 where
     F: Fn(&Lua, &Args) -> Raw + 'static,
