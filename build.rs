@@ -14,6 +14,17 @@
 //! 60 KB. Only functions are folded: lld keeps every named constant's address
 //! distinct, and never folds a function that has unwinding tables of its own.
 //! GNU ld has no such option, so it is given only where lld is known to link.
+//!
+//! The unwinder (libgcc's, which Rust's panics use) is linked in statically
+//! where a native glibc build finds libgcc_eh.a: loading opencode.so then
+//! loads no other library into the interpreter. Stock interpreters such as
+//! lua5.4 do not load libgcc_s.so.1 themselves, and finding and mapping it
+//! was about a third of what `require("opencode")` cost. rustc asks the
+//! linker for `-lgcc_s`; a folder of our own, searched first, answers that
+//! with a copy of libgcc_eh.a. libgcc keeps its unwinding context compatible
+//! between the static and the shared copy, and both find every library's
+//! unwinding tables through dl_iterate_phdr, so an error unwinding through
+//! the module (LuaJIT's, which loads libgcc_s) still finds our frames.
 
 use std::env;
 use std::path::Path;
@@ -28,6 +39,35 @@ fn main() {
     if env::var("PROFILE").as_deref() == Ok("release") && links_with_rust_lld() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,--icf=all");
     }
+    link_the_unwinder_statically();
+}
+
+/// See the module comment. Left to the defaults (libgcc_s.so.1) for a cross
+/// build, another C library, or a compiler that has no libgcc_eh.a.
+fn link_the_unwinder_statically() {
+    let native_gnu = env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+        && env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
+        && env::var("HOST").ok() == env::var("TARGET").ok();
+    if !native_gnu {
+        return;
+    }
+    let cc = env::var("CC")
+        .ok()
+        .filter(|cc| !cc.trim().is_empty())
+        .unwrap_or_else(|| "cc".to_owned());
+    let Ok(output) = Command::new(cc).arg("-print-file-name=libgcc_eh.a").output() else {
+        return;
+    };
+    let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    // An unknown file name is printed back as it was given.
+    if !output.status.success() || !Path::new(&found).is_absolute() || !Path::new(&found).is_file() {
+        return;
+    }
+    println!("cargo:rerun-if-changed={found}");
+    let folder = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("static-unwinder");
+    std::fs::create_dir_all(&folder).expect("OUT_DIR is writable");
+    std::fs::copy(&found, folder.join("libgcc_s.a")).expect("OUT_DIR is writable");
+    println!("cargo:rustc-link-search=native={}", folder.display());
 }
 
 /// Writes src/lua/NAME to OUT_DIR/NAME with every line that is only a

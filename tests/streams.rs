@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lua::{run_lua_test, Runner, STOCK};
-use opencode::client::{Client, Config, EventOptions, SendOptions, SendUpdate, RECONNECTED};
+use opencode::client::{Client, Config, EventOptions, SendOptions, SendUpdate, DISCONNECTED, RECONNECTED};
 use opencode_testing::fake_server::{connected_event, FakeServer, Reply, Request};
 use serde_json::{json, Value};
 
@@ -91,6 +91,36 @@ fn a_stream_the_server_closes_reconnects_and_says_so() {
     let client = Client::connect(Config::with_url(server.url())).unwrap();
     let stream = client.events(EventOptions::default()).unwrap();
     assert_eq!(next_kinds(&stream, 3), ["first", RECONNECTED, "second"]);
+}
+
+#[test]
+fn an_event_over_the_size_limit_ends_the_connection_not_the_stream() {
+    let ms = Duration::from_millis;
+    let hold = Duration::from_secs(20);
+    let big = event("big", json!({ "blob": "x".repeat(8192) }));
+    let server = event_server(vec![
+        Reply::sse(&[connected_event(), event("first", json!({})), big], ms(10), hold),
+        Reply::sse(&[connected_event(), event("second", json!({}))], ms(10), hold),
+    ]);
+    let client = Client::connect(Config::with_url(server.url()).max_response_bytes(4096)).unwrap();
+    let stream = client.events(EventOptions::default()).unwrap();
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while events.len() < 4 && Instant::now() < deadline {
+        if let Some(event) = stream.next(Some(ms(200))) {
+            events.push(event.expect("event"));
+        }
+    }
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["first", DISCONNECTED, RECONNECTED, "second"]);
+    let said = &events[1].properties;
+    assert_eq!(said["kind"], "too_large", "{said}");
+    let message = said["error"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("max_response_bytes") && message.contains("4 KiB"),
+        "{message}"
+    );
+    assert_eq!(server.requests_to("/global/event").len(), 2);
 }
 
 #[test]

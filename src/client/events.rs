@@ -171,6 +171,23 @@ pub(crate) struct EventDecoder {
 }
 
 impl EventDecoder {
+    /// A decoder that gives up on an event larger than `limit` bytes.
+    pub(crate) fn with_limit(limit: usize) -> Self {
+        EventDecoder {
+            parser: SseParser::with_limit(limit),
+        }
+    }
+
+    /// An event went over the limit: the connection is of no more use.
+    pub(crate) fn overflowed(&self) -> bool {
+        self.parser.overflowed()
+    }
+
+    /// Starts over on a new connection, keeping the stream's last event id.
+    pub(crate) fn reconnected(&mut self) {
+        self.parser.reconnected();
+    }
+
     pub(crate) fn push(&mut self, bytes: &[u8]) -> impl Iterator<Item = Event> {
         self.parser
             .push(bytes)

@@ -438,7 +438,7 @@ impl Feed {
 /// One feed's subscription: connect, hand out, reconnect with backoff, until
 /// nobody has listened for the feed's linger.
 async fn subscription(inner: Arc<Inner>, feed: Arc<Feed>) {
-    let mut decoder = EventDecoder::default();
+    let mut decoder = EventDecoder::with_limit(inner.origin.max_response_bytes());
     // A connection was lost and not yet regained.
     let mut lost = false;
     // Subscribers were told that the connection is lost.
@@ -504,7 +504,17 @@ async fn subscription(inner: Arc<Inner>, feed: Arc<Feed>) {
             };
             tokio::select! {
                 chunk = chunk => match chunk {
-                    Some(Ok(Some(bytes))) => feed.dispatch(decoder.push(&bytes), false),
+                    Some(Ok(Some(bytes))) => {
+                        feed.dispatch(decoder.push(&bytes), false);
+                        if decoder.overflowed() {
+                            // The rest of that event cannot be read within
+                            // the limit: say so, and start on a new connection.
+                            let error = inner.origin.event_too_large(&feed.endpoint.path);
+                            feed.dispatch([disconnected(&error)], false);
+                            announced = true;
+                            break;
+                        }
+                    }
                     _ => break,
                 },
                 _ = feed.changed.notified() => {
@@ -620,6 +630,7 @@ async fn open(
     let what = format!("GET /{}", endpoint.path);
     let url = origin.url_of(&endpoint.path, &endpoint.query)?;
     let mut request = http.request(Method::GET, url).header(ACCEPT, "text/event-stream");
+    decoder.reconnected();
     if let Some(id) = decoder.last_event_id() {
         request = request.header("Last-Event-ID", id);
     }

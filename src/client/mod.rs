@@ -943,6 +943,20 @@ impl Origin {
         }
     }
 
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
+    /// An event on the stream at `path` larger than `max_response_bytes`.
+    pub(crate) fn event_too_large(&self, path: &str) -> Error {
+        let message = format!(
+            "opencode server at {} sent an event over the limit of {} on GET /{path} - raise max_response_bytes in the client's options if such events are expected",
+            self.display_url,
+            format_size(self.max_response_bytes as u64)
+        );
+        Error::new(ErrorKind::TooLarge, Some(200), message)
+    }
+
     /// A successful answer larger than `max_response_bytes`; `length` is its
     /// size when the server announced one.
     fn too_large(&self, what: &str, status: StatusCode, length: Option<u64>) -> Error {

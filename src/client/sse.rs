@@ -4,6 +4,10 @@
 //!
 //! Lines end in CRLF, LF or CR; a CR at the end of one chunk may be the first
 //! half of a CRLF split across two, which is why a trailing CR is remembered.
+//!
+//! An event still being received is held in memory, so a parser has a limit:
+//! an event (its unfinished line and data) larger than that stops the parser
+//! instead of growing without bound, and the stream's connection is given up.
 
 use std::time::Duration;
 
@@ -19,8 +23,12 @@ pub struct SseEvent {
 }
 
 /// A parser for one stream. Feed it with [`SseParser::push`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SseParser {
+    /// The most bytes an event may hold while it is received.
+    limit: usize,
+    /// An event went over `limit`: nothing more is parsed on this connection.
+    overflowed: bool,
     /// The unfinished line carried over from the previous chunk.
     line: Vec<u8>,
     /// The previous chunk ended in CR: a LF at the start of the next one belongs to it.
@@ -34,14 +42,56 @@ pub struct SseParser {
     retry: Option<Duration>,
 }
 
+impl Default for SseParser {
+    fn default() -> Self {
+        Self::with_limit(usize::MAX)
+    }
+}
+
 impl SseParser {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// A parser that gives up on an event larger than `limit` bytes.
+    pub fn with_limit(limit: usize) -> Self {
+        SseParser {
+            limit,
+            overflowed: false,
+            line: Vec::new(),
+            after_cr: false,
+            started: false,
+            event: None,
+            data: Vec::new(),
+            has_data: false,
+            last_id: None,
+            retry: None,
+        }
+    }
+
+    /// Whether an event went over the limit. The parser then ignores the
+    /// rest of the connection, until [`SseParser::reconnected`].
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// Starts over on a new connection of the same stream: what the old one
+    /// left unfinished is dropped; the last event id and the retry delay are
+    /// the stream's and stay.
+    pub fn reconnected(&mut self) {
+        *self = SseParser {
+            last_id: self.last_id.take(),
+            retry: self.retry,
+            ..Self::with_limit(self.limit)
+        };
+    }
+
     /// Parses `bytes` and returns the events they complete.
     pub fn push(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
         let mut events = Vec::new();
+        if self.overflowed {
+            return events;
+        }
         let mut bytes = bytes;
         if !self.started {
             // A BOM may start the stream; it can arrive split, so wait for 3 bytes.
@@ -70,6 +120,9 @@ impl SseParser {
 
     fn split_lines(&mut self, mut bytes: &[u8], events: &mut Vec<SseEvent>) {
         while let Some(end) = bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+            if self.too_large(self.line.len() + end) {
+                return;
+            }
             if self.line.is_empty() {
                 self.line_done(&bytes[..end], events);
             } else {
@@ -87,7 +140,20 @@ impl SseParser {
                 }
             }
         }
-        self.line.extend_from_slice(bytes);
+        if !self.too_large(self.line.len() + bytes.len()) {
+            self.line.extend_from_slice(bytes);
+        }
+    }
+
+    /// Whether an event holding `line` bytes of an unfinished line besides
+    /// its data is over the limit; if so, the parser stops.
+    fn too_large(&mut self, line: usize) -> bool {
+        if self.overflowed || line.saturating_add(self.data.len()) > self.limit {
+            self.overflowed = true;
+            self.line = Vec::new();
+            self.data = Vec::new();
+        }
+        self.overflowed
     }
 
     fn line_done(&mut self, line: &[u8], events: &mut Vec<SseEvent>) {
@@ -215,6 +281,47 @@ mod tests {
             data: data.into(),
             id: id.map(Into::into),
         }
+    }
+
+    #[test]
+    fn an_event_over_the_limit_stops_the_parser_until_reconnected() {
+        let mut parser = SseParser::with_limit(16);
+        assert_eq!(
+            parser.push(b"id: 7\ndata: 0123456789\n\n"),
+            vec![event("message", "0123456789", Some("7"))]
+        );
+        assert!(!parser.overflowed());
+        // The event's data so far and its unfinished line count: 4 + 14 bytes.
+        assert!(parser.push(b"data: 0123\n").is_empty());
+        assert!(!parser.overflowed());
+        assert!(parser.push(b"data: 01234567").is_empty());
+        assert!(parser.overflowed());
+        assert!(
+            parser.push(b"\n\ndata: after\n\n").is_empty(),
+            "parsed on after giving up"
+        );
+        // A line with no end, fed a byte at a time, stops it too.
+        let mut endless = SseParser::with_limit(16);
+        for _ in 0..100 {
+            assert!(endless.push(b"a").is_empty());
+        }
+        assert!(endless.overflowed());
+        // A new connection starts clean and keeps the stream's last id.
+        parser.reconnected();
+        assert!(!parser.overflowed());
+        assert_eq!(parser.last_event_id(), Some("7"));
+        assert_eq!(
+            parser.push(b"data: next\n\n"),
+            vec![event("message", "next", Some("7"))]
+        );
+    }
+
+    #[test]
+    fn a_new_connection_drops_what_the_old_one_left_unfinished() {
+        let mut parser = SseParser::new();
+        assert!(parser.push(b"event: half\ndata: {\"cut").is_empty());
+        parser.reconnected();
+        assert_eq!(parser.push(b"data: whole\n\n"), vec![event("message", "whole", None)]);
     }
 
     #[test]

@@ -14,35 +14,22 @@
 -- function here tail-calls a function that may raise: a tail call would lose
 -- that frame.
 
-local core, client_methods, checked = ...
+local core, client_methods, checked, argerror, exact = ...
+-- checked(name, raw, shift): the function the script calls for `raw`.
+-- argerror(name, shift, position, detail, depth) raises a caller's mistake
+-- at the line of the frame `depth` levels up (1: the function that called
+-- argerror), as error(message, depth + 1) would: `position` counts every
+-- argument of the raw call; `shift` is how many leading arguments the caller
+-- did not write as numbered ones (1 for `self`).
+-- exact(value, message, kind, err): exactly the values the script gets,
+-- `value` or `nil, message, kind, err` (tail-called: it never raises, so no
+-- frame is needed for an error level).
 
-local error, format, select, setmetatable = error, string.format, select, setmetatable
+local error, select, setmetatable = error, select, setmetatable
 
 local unpack = table.unpack or unpack
 local pack = table.pack or function(...)
   return { n = select("#", ...), ... }
-end
-
--- `position` counts every argument of the raw call; `shift` is how many
--- leading arguments the caller did not write as numbered ones (1 for `self`).
--- `depth` is how many frames up from argerror's caller the script's frame is.
-local function argerror(name, shift, position, detail, depth)
-  if position == 0 then
-    error(detail, depth + 1)
-  end
-  if position <= shift then
-    error(format("calling '%s' on bad self (%s)", name, detail), depth + 1)
-  end
-  error(format("bad argument #%d to '%s' (%s)", position - shift, name, detail), depth + 1)
-end
-
--- Exactly the values the script gets: `value`, or `nil, message, kind, err`.
--- (Tail-called: it never raises, so no frame is needed for an error level.)
-local function exact(value, message, kind, err)
-  if message ~= nil then
-    return nil, message, kind, err
-  end
-  return value
 end
 
 -- Client methods live in one table that is the `__index` of every client.

@@ -4,6 +4,10 @@
 //! This file is the entry point: `module` builds the module table (the raw
 //! functions of the hand-written calls are here; src/lua/checked.rs wraps
 //! them) and `register` preloads it in a host's Lua state.
+//!
+//! `require` only builds the module table itself, in C (src/lua/checked.rs):
+//! the raw functions, the method tables and methods.lua are made by `setup`
+//! when the script first calls into the module.
 
 mod args;
 mod checked;
@@ -25,8 +29,7 @@ use returns::{error_metatable, raw, to_lua, Raw};
 
 /// The methods of clients, streams and handles, and send's machinery
 /// (src/lua/methods.lua, without its comment lines: see build.rs): compiled
-/// on first use (the first connect, serve, send or send_async), not at
-/// `require`, which compiles no Lua at all.
+/// on first use, not at `require`, which compiles no Lua at all.
 const METHODS: &str = include_str!(concat!(env!("OUT_DIR"), "/methods.lua"));
 
 /// The ComputerCraft-compatible settings store, in Lua (`lua/settings.lua`).
@@ -78,6 +81,17 @@ const CLIENT_METHOD_NAMES: &[&str] = &[
 /// # Ok::<(), opencode::mlua::Error>(())
 /// ```
 pub fn module(lua: &Lua) -> mlua::Result<Table> {
+    let setup = lua.create_function(|lua, ()| {
+        let core = core(lua)?;
+        let (send, start_async, guarded) = run_methods(lua, &core)?;
+        Ok((core, send, start_async, guarded))
+    })?;
+    let version = format!("opencode {}", env!("CARGO_PKG_VERSION"));
+    checked::module_table(lua, &setup, &version, CLIENT_METHOD_NAMES)
+}
+
+/// The raw functions of the module, by name (see src/lua/returns.rs).
+fn core(lua: &Lua) -> mlua::Result<Table> {
     let core = lua.create_table()?;
     core.set("connect", raw(lua, connect)?)?;
     core.set(
@@ -173,36 +187,32 @@ pub fn module(lua: &Lua) -> mlua::Result<Table> {
         })?,
     )?;
     error_metatable(lua)?;
+    Ok(core)
+}
 
-    // methods.lua, run once by whichever of connect, serve, send and
-    // send_async comes first: it installs the method tables of clients,
-    // streams and handles, and gives back what those four need.
-    let methods = {
-        let core = core.clone();
-        lua.create_function(move |lua, ()| {
-            live::install_methods(lua, &core)?;
-            let names = lua.create_sequence_from(CLIENT_METHOD_NAMES.iter().copied())?;
-            let (send, start_async, guarded, client, stream, stream_call, handle, failed): (
-                Function,
-                Function,
-                Function,
-                Table,
-                Table,
-                Function,
-                Table,
-                Table,
-            ) = lua
-                .load(METHODS)
-                .set_name("=opencode")
-                .call((&core, names, checked::checked_maker(lua)?))?;
-            lua.set_named_registry_value(CLIENT_METHODS, client)?;
-            live::set_methods(lua, stream, stream_call, handle, failed)?;
-            Ok((send, start_async, guarded))
-        })?
-    };
-
-    let version = format!("opencode {}", env!("CARGO_PKG_VERSION"));
-    checked::module_table(lua, &core, &methods, &version, CLIENT_METHOD_NAMES)
+/// Runs methods.lua: it installs the method tables of clients, streams and
+/// handles, and gives back what the module's send, send_async, connect and
+/// serve need.
+fn run_methods(lua: &Lua, core: &Table) -> mlua::Result<(Function, Function, Function)> {
+    live::install_methods(lua, core)?;
+    let names = lua.create_sequence_from(CLIENT_METHOD_NAMES.iter().copied())?;
+    let (checked, argerror, exact) = checked::helpers(lua)?;
+    let (send, start_async, guarded, client, stream, stream_call, handle, failed): (
+        Function,
+        Function,
+        Function,
+        Table,
+        Table,
+        Function,
+        Table,
+        Table,
+    ) = lua
+        .load(METHODS)
+        .set_name("=opencode")
+        .call((core, names, checked, argerror, exact))?;
+    lua.set_named_registry_value(CLIENT_METHODS, client)?;
+    live::set_methods(lua, stream, stream_call, handle, failed)?;
+    Ok((send, start_async, guarded))
 }
 
 /// Makes `require("opencode")` (and the `libaihelloworld` shim) available in a

@@ -4,6 +4,7 @@
 //! - `commands`: one module per measuring command, each writing its figures as JSON.
 //! - `report`: a folder of those JSON files to the Markdown of BENCHMARKS.md.
 //! - `raw_client`: hand-written HTTP/1.1, the floor the clients are compared against.
+//! - `http1`: the message framing the raw client and the minimal server both read.
 //! - `script`: the Lua and node processes timed from outside through a line protocol.
 //! - `proxy` and `tokens`: how the streaming benchmark stamps what opencode streams.
 //! - `opts`, `stats`: the command line and the summary statistics.
@@ -11,6 +12,7 @@
 //! The minimal server the clients are timed against is the `bench_server` binary.
 
 pub mod commands;
+pub mod http1;
 pub mod opts;
 pub mod proxy;
 pub mod raw_client;

@@ -4,6 +4,7 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
+use crate::http1::{read_chunked, read_framing};
 use crate::Res;
 
 /// The floor: hand-written HTTP/1.1 over one kept-alive TcpStream.
@@ -46,46 +47,20 @@ impl RawHttp {
         let mut line = String::new();
         reader.read_line(&mut line)?;
         let ok = line.split_whitespace().nth(1).is_some_and(|s| s.starts_with('2'));
-        let (mut length, mut chunked, mut close) = (None, false, false);
-        loop {
-            line.clear();
-            if reader.read_line(&mut line)? == 0 {
-                return Err(io::ErrorKind::UnexpectedEof.into());
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                let value = value.trim();
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.parse::<usize>().ok(),
-                    "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
-                    "connection" => close = value.eq_ignore_ascii_case("close"),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                reader.read_line(&mut line)?;
-                let size = usize::from_str_radix(line.trim(), 16).map_err(|_| io::ErrorKind::InvalidData)?;
-                let mut chunk = vec![0; size + 2];
-                reader.read_exact(&mut chunk)?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        } else if let Some(length) = length {
-            body.resize(length, 0);
+        let framing = read_framing(reader, &mut line)?;
+        let mut close = framing.closes(false);
+        let body = if framing.chunked {
+            read_chunked(reader, usize::MAX)?
+        } else if let Some(length) = framing.length {
+            let mut body = vec![0; length];
             reader.read_exact(&mut body)?;
+            body
         } else {
+            let mut body = Vec::new();
             reader.read_to_end(&mut body)?;
             close = true;
-        }
+            body
+        };
         if close {
             self.conn = None;
         }

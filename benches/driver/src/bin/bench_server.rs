@@ -41,6 +41,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use opencode_bench::http1::{read_chunked, read_framing};
+
 /// Written in place of this placeholder when a frame reaches a socket.
 const STAMP: &str = "%%STAMP%%";
 const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -205,33 +207,13 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
     let method = words.next().unwrap_or_default().to_owned();
     let target = words.next().unwrap_or_default();
     let path = target.split('?').next().unwrap_or_default().to_owned();
-    let mut close = words.next() == Some("HTTP/1.0");
-    let mut length = 0usize;
-    let mut chunked = false;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            let value = value.trim();
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.parse().unwrap_or(0);
-            } else if name.eq_ignore_ascii_case("transfer-encoding") {
-                chunked = value.to_ascii_lowercase().contains("chunked");
-            } else if name.eq_ignore_ascii_case("connection") {
-                let value = value.to_ascii_lowercase();
-                close = value.contains("close") || (close && !value.contains("keep-alive"));
-            }
-        }
-    }
-    let body = if chunked {
-        read_chunked(reader)?
+    let http10 = words.next() == Some("HTTP/1.0");
+    let framing = read_framing(reader, &mut line)?;
+    let close = framing.closes(http10);
+    let body = if framing.chunked {
+        read_chunked(reader, MAX_BODY)?
     } else {
+        let length = framing.length.unwrap_or(0);
         if length > MAX_BODY {
             return Err(io::ErrorKind::InvalidData.into());
         }
@@ -245,34 +227,6 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         close,
         body,
     }))
-}
-
-fn read_chunked(reader: &mut BufReader<TcpStream>) -> io::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line)?;
-        let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)
-            .map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
-        if size == 0 {
-            // Trailers, up to the blank line.
-            loop {
-                line.clear();
-                if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
-                    return Ok(body);
-                }
-            }
-        }
-        if body.len() + size > MAX_BODY {
-            return Err(io::ErrorKind::InvalidData.into());
-        }
-        let start = body.len();
-        body.resize(start + size, 0);
-        reader.read_exact(&mut body[start..])?;
-        let mut crlf = [0; 2];
-        reader.read_exact(&mut crlf)?;
-    }
 }
 
 fn session_json(id: &str) -> String {
